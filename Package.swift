@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+//
+// dfns-bridge: WebAuthn verification and Dfns Delegated Signing, as Swift packages and (later) a C ABI.
+// Layers (a lower layer never imports a higher one):
+//   C system modules (CLibCBOR, COpenSSL, CSecp256k1, COpenSSLShims)
+//   -> DfnsCBOR -> DfnsCrypto -> DfnsWebAuthn -> tools (dfns-bridge CLI, benchmarks)
+import PackageDescription
+
+let package = Package(
+    name: "dfns-bridge",
+    products: [
+        .library(name: "DfnsCBOR", targets: ["DfnsCBOR"]),
+        .library(name: "DfnsCrypto", targets: ["DfnsCrypto"]),
+        .library(name: "DfnsWebAuthn", targets: ["DfnsWebAuthn"]),
+        .executable(name: "dfns-bridge", targets: ["DfnsBridgeTool"]),
+        .executable(name: "dfns-bench", targets: ["DfnsBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+    ],
+    targets: [
+        // MARK: C system modules
+        .systemLibrary(name: "CLibCBOR", pkgConfig: "libcbor", providers: [.apt(["libcbor-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
+        // Thin C wrappers for OpenSSL function-like macros that Swift cannot call.
+        .target(name: "COpenSSLShims", dependencies: ["COpenSSL"]),
+
+        // MARK: Swift layers
+        .target(name: "DfnsCBOR", dependencies: ["CLibCBOR"]),
+        .target(
+            name: "DfnsCrypto",
+            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1"]
+        ),
+        .target(
+            name: "DfnsWebAuthn",
+            dependencies: [
+                "DfnsCBOR", "DfnsCrypto",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+
+        // MARK: Tools
+        .executableTarget(
+            name: "DfnsBridgeTool",
+            dependencies: [
+                "DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "DfnsBenchmarks",
+            dependencies: ["DfnsWebAuthn", "DfnsCrypto", "COpenSSL", "CSecp256k1"]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR"]),
+        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto"]),
+        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto"]),
+    ]
+)

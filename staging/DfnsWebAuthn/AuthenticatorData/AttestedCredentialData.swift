@@ -1,0 +1,27 @@
+import DfnsCBOR
+
+/// The attested credential data inside registration authenticator data (WebAuthn §6.5.1).
+public struct AttestedCredentialData: Sendable {
+    /// The authenticator model's AAGUID (16 bytes, possibly all zero).
+    public let aaguid: [UInt8]
+    /// The credential ID (at most 1023 bytes).
+    public let credentialId: [UInt8]
+    /// The credential public key as exact COSE_Key bytes taken from the authenticator data.
+    public let credentialPublicKeyBytes: [UInt8]
+    /// The decoded COSE_Key map.
+    public let credentialPublicKey: CBORValue
+
+    /// The AAGUID in the usual dashed lowercase UUID form.
+    public var aaguidString: String { AttestedCredentialData.uuidString(aaguid) }
+
+    static func uuidString(_ bytes: [UInt8]) -> String {
+        let hex = "0123456789abcdef".utf8.map { $0 }
+        var out: [UInt8] = []
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

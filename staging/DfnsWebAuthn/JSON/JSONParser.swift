@@ -1,0 +1,232 @@
+/// A strict RFC 8259 JSON parser for the small documents WebAuthn carries (clientDataJSON,
+/// SafetyNet JWS headers and payloads).
+///
+/// Written by hand rather than taken from Foundation because the library stays Foundation-free
+/// (Foundation's JSON support brings ICU into the shared library) and because WebAuthn hardening
+/// needs checks general-purpose parsers do not make: duplicate member names are rejected, invalid
+/// UTF-8 and unpaired surrogates are rejected, and nesting depth and input size are bounded.
+public struct JSONParser {
+    /// The largest document accepted, in bytes.
+    public var maxLength: Int = 1 << 20
+    /// The deepest nesting of arrays and objects accepted.
+    public var maxDepth: Int = 32
+
+    /// Creates a parser with the default limits.
+    public init() {}
+
+    /// Parses `bytes` as one JSON value with nothing but whitespace after it.
+    ///
+    /// - Throws: ``JSONParseError`` naming what was expected and where.
+    public func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        guard bytes.count <= maxLength else {
+            throw JSONParseError(offset: 0, message: "document is \(bytes.count) bytes, the limit is \(maxLength)")
+        }
+        var cursor = Cursor(bytes: bytes, maxDepth: maxDepth)
+        cursor.skipWhitespace()
+        let value = try cursor.parseValue(depth: 0)
+        cursor.skipWhitespace()
+        guard cursor.index == bytes.count else {
+            throw JSONParseError(offset: cursor.index, message: "unexpected data after the JSON value")
+        }
+        return value
+    }
+
+    private struct Cursor {
+        let bytes: [UInt8]
+        let maxDepth: Int
+        var index = 0
+
+        init(bytes: [UInt8], maxDepth: Int) {
+            self.bytes = bytes
+            self.maxDepth = maxDepth
+        }
+
+        func fail(_ message: String) -> JSONParseError {
+            JSONParseError(offset: index, message: message)
+        }
+
+        var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        mutating func skipWhitespace() {
+            while let b = current, b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { index += 1 }
+        }
+
+        mutating func expect(_ literal: StaticString) throws(JSONParseError) {
+            let count = literal.utf8CodeUnitCount
+            guard bytes.count - index >= count else { throw fail("truncated literal") }
+            var i = 0
+            let start = literal.utf8Start
+            while i < count {
+                if bytes[index + i] != start[i] { throw fail("invalid literal") }
+                i += 1
+            }
+            index += count
+        }
+
+        mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+            guard let b = current else { throw fail("expected a value, found the end of the document") }
+            switch b {
+            case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+            case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expect("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+            default: throw fail("expected a value, found byte 0x\(String(b, radix: 16))")
+            }
+        }
+
+        mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+            guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
+            index += 1
+            var members: [(String, JSONValue)] = []
+            skipWhitespace()
+            if current == UInt8(ascii: "}") { index += 1; return .object(members) }
+            while true {
+                skipWhitespace()
+                guard current == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                let name = try parseString()
+                if members.contains(where: { $0.0 == name }) {
+                    throw fail("duplicate member name \"\(name)\"")
+                }
+                skipWhitespace()
+                guard current == UInt8(ascii: ":") else { throw fail("expected ':' after member name") }
+                index += 1
+                skipWhitespace()
+                let value = try parseValue(depth: depth)
+                members.append((name, value))
+                skipWhitespace()
+                switch current {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "}"): index += 1; return .object(members)
+                default: throw fail("expected ',' or '}' in object")
+                }
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+            guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
+            index += 1
+            var elements: [JSONValue] = []
+            skipWhitespace()
+            if current == UInt8(ascii: "]") { index += 1; return .array(elements) }
+            while true {
+                skipWhitespace()
+                elements.append(try parseValue(depth: depth))
+                skipWhitespace()
+                switch current {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"): index += 1; return .array(elements)
+                default: throw fail("expected ',' or ']' in array")
+                }
+            }
+        }
+
+        mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+            let start = index
+            if current == UInt8(ascii: "-") { index += 1 }
+            guard let first = current, first >= 0x30, first <= 0x39 else { throw fail("invalid number") }
+            if first == 0x30 {
+                index += 1
+            } else {
+                while let d = current, d >= 0x30, d <= 0x39 { index += 1 }
+            }
+            if current == UInt8(ascii: ".") {
+                index += 1
+                guard let d = current, d >= 0x30, d <= 0x39 else { throw fail("invalid fraction") }
+                while let d = current, d >= 0x30, d <= 0x39 { index += 1 }
+            }
+            if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+                index += 1
+                if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
+                guard let d = current, d >= 0x30, d <= 0x39 else { throw fail("invalid exponent") }
+                while let d = current, d >= 0x30, d <= 0x39 { index += 1 }
+            }
+            return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+        }
+
+        mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+            guard bytes.count - index >= 4 else { throw fail("truncated \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let c = bytes[index]
+                let digit: UInt32
+                switch c {
+                case 0x30...0x39: digit = UInt32(c - 0x30)
+                case 0x41...0x46: digit = UInt32(c - 0x41 + 10)
+                case 0x61...0x66: digit = UInt32(c - 0x61 + 10)
+                default: throw fail("invalid hex digit in \\u escape")
+                }
+                value = value << 4 | digit
+                index += 1
+            }
+            return value
+        }
+
+        mutating func parseString() throws(JSONParseError) -> String {
+            index += 1  // opening quote
+            var scalars = String.UnicodeScalarView()
+            var runStart = index
+            func flushRun(_ scalars: inout String.UnicodeScalarView, _ bytes: ArraySlice<UInt8>) throws(JSONParseError) {
+                guard !bytes.isEmpty else { return }
+                guard let s = String(validating: bytes, as: UTF8.self) else {
+                    throw JSONParseError(offset: bytes.startIndex, message: "invalid UTF-8 in string")
+                }
+                scalars.append(contentsOf: s.unicodeScalars)
+            }
+            while true {
+                guard let b = current else { throw fail("unterminated string") }
+                if b == UInt8(ascii: "\"") {
+                    try flushRun(&scalars, bytes[runStart..<index])
+                    index += 1
+                    return String(scalars)
+                }
+                if b < 0x20 { throw fail("unescaped control character in string") }
+                if b != UInt8(ascii: "\\") { index += 1; continue }
+                try flushRun(&scalars, bytes[runStart..<index])
+                index += 1
+                guard let e = current else { throw fail("unterminated escape") }
+                index += 1
+                switch e {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "u"):
+                    let unit = try parseHex4()
+                    var codePoint = unit
+                    if unit >= 0xD800 && unit <= 0xDBFF {
+                        guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"),
+                              bytes[index + 1] == UInt8(ascii: "u") else { throw fail("unpaired surrogate") }
+                        index += 2
+                        let low = try parseHex4()
+                        guard low >= 0xDC00 && low <= 0xDFFF else { throw fail("unpaired surrogate") }
+                        codePoint = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                    } else if unit >= 0xDC00 && unit <= 0xDFFF {
+                        throw fail("unpaired surrogate")
+                    }
+                    guard let scalar = Unicode.Scalar(codePoint) else { throw fail("invalid code point") }
+                    scalars.append(scalar)
+                default: throw fail("invalid escape character")
+                }
+                runStart = index
+            }
+        }
+    }
+}
+
+/// Why a JSON document was rejected.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Byte offset where the problem was found.
+    public let offset: Int
+    /// What was expected and what was found.
+    public let message: String
+
+    /// `"<message> at byte <offset>"`.
+    public var description: String { "\(message) at byte \(offset)" }
+}

@@ -1,0 +1,78 @@
+import DfnsCrypto
+
+/// Verifies authentication ceremonies (WebAuthn §7.2) under a ``RelyingPartyPolicy``.
+///
+/// The hot path of a relying party: with a kept ``CredentialPublicKey`` it parses clientDataJSON
+/// and authenticator data, hashes once, and checks one signature, importing no key. Safe to share
+/// across threads. The caller owns the steps that need its database: looking up the credential by
+/// ID and the user handle (steps 5–6) and storing the updated counter and backup state (step 24).
+public struct AssertionVerifier: Sendable {
+    /// The relying party's policy.
+    public let policy: RelyingPartyPolicy
+    private let rpIdHash: [UInt8]
+
+    /// Creates a verifier for `policy`.
+    public init(policy: RelyingPartyPolicy) {
+        self.policy = policy
+        self.rpIdHash = SHA256.hash(Array(policy.rpId.utf8))
+    }
+
+    /// Verifies an assertion response.
+    ///
+    /// - Parameters:
+    ///   - clientDataJSON: `response.clientDataJSON`, the exact bytes.
+    ///   - authenticatorData: `response.authenticatorData`.
+    ///   - signature: `response.signature`.
+    ///   - expectedChallenge: the challenge bytes issued for this ceremony.
+    ///   - credential: the stored credential the response names.
+    /// - Throws: ``WebAuthnError`` naming the first check that failed.
+    public func verify(clientDataJSON: [UInt8], authenticatorData: [UInt8], signature: [UInt8],
+                       expectedChallenge: [UInt8], credential: StoredCredential) throws(WebAuthnError) -> AssertionResult {
+        try policy.validate()
+        let clientData = try CollectedClientData(bytes: clientDataJSON)
+        try clientData.verify(expectedType: "webauthn.get", expectedChallenge: expectedChallenge, policy: policy)
+        return try verify(clientDataHash: clientData.hash, authenticatorData: authenticatorData,
+                          signature: signature, credential: credential)
+    }
+
+    /// Verifies an assertion against a client data hash computed elsewhere (CTAP-level use):
+    /// assertion steps 15–22 without the client data checks.
+    public func verify(clientDataHash: [UInt8], authenticatorData: [UInt8], signature: [UInt8],
+                       credential: StoredCredential) throws(WebAuthnError) -> AssertionResult {
+        guard clientDataHash.count == 32 else {
+            throw WebAuthnError(.invalidArgument, "clientDataHash must be 32 bytes, found \(clientDataHash.count)")
+        }
+        let authData = try AuthenticatorData(bytes: authenticatorData)
+        guard ConstantTime.equals(authData.rpIdHash, rpIdHash) else {
+            throw WebAuthnError(.rpIdHashMismatch, "rpIdHash is not SHA-256 of \"\(policy.rpId)\"")
+        }
+        try AuthenticatorDataChecks.checkFlags(authData.flags, policy: policy)
+        guard authData.attestedCredentialData == nil else {
+            throw WebAuthnError(.unexpectedAttestedCredentialData, "assertion authenticator data must not carry attested credential data (AT flag set)")
+        }
+        if let storedBE = credential.backupEligible, storedBE != authData.flags.contains(.backupEligible) {
+            throw WebAuthnError(.backupEligibilityChanged,
+                                "backup eligibility was \(storedBE) at registration, the assertion says \(!storedBE)")
+        }
+        let key = credential.publicKey
+        guard policy.allowedAlgorithms.contains(key.algorithm) || (key.algorithm == .rs1 && policy.allowSHA1) else {
+            throw WebAuthnError(.algorithmNotAllowed, "credential algorithm \(key.algorithm.name) is not among the allowed algorithms")
+        }
+        do {
+            try key.verify(signature: signature, authenticatorData: authenticatorData, clientDataHash: clientDataHash,
+                           allowSHA1: policy.allowSHA1)
+        } catch {
+            throw WebAuthnError.signature(error, in: "assertion signature")
+        }
+        var regressed = false
+        if authData.signCount != 0 || credential.signCount != 0, authData.signCount <= credential.signCount {
+            guard policy.signCountPolicy == .flag else {
+                throw WebAuthnError(.signCountNotIncreased,
+                                    "signature counter must exceed the stored \(credential.signCount), found \(authData.signCount)")
+            }
+            regressed = true
+        }
+        return AssertionResult(credentialId: credential.credentialId, signCount: authData.signCount, flags: authData.flags,
+                               signCountRegressed: regressed, extensions: authData.extensions)
+    }
+}
