@@ -41,11 +41,14 @@ let package = Package(
             ]
         ),
 
+        // Runs third-party WebAuthn vector files against the library (used by the CLI and the tests).
+        .target(name: "DfnsConformance", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto"]),
+
         // MARK: Tools
         .executableTarget(
             name: "DfnsBridgeTool",
             dependencies: [
-                "DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto",
+                "DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +60,6 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR"]),
         .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto"]),
-        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto"]),
+        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance"]),
     ]
 )

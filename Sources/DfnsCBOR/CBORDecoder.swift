@@ -9,7 +9,10 @@ import CLibCBOR
 ///    mode, non-canonical encodings; it yields the item's exact length;
 /// 3. `cbor_load` builds the tree for exactly those bytes, and must consume all of them;
 /// 4. the tree is converted to ``CBORValue`` (rejecting duplicate keys and invalid UTF-8) and
-///    released with `cbor_decref` on every path.
+///    released with `cbor_decref` on every path;
+/// 5. for `decode` only: bytes left after the item throw ``CBORError/trailingBytes(count:)``.
+///    This comes last, so `decode` reports trailing bytes exactly when `decodePrefix` would
+///    have succeeded.
 ///
 /// No input can make these functions trap; every failure is a thrown ``CBORError``.
 /// All functions are thread-safe: they share no mutable state.
@@ -102,7 +105,7 @@ public enum CBORDecoder {
         }
     }
 
-    /// Runs the four pipeline steps on `buffer`.
+    /// Runs the pipeline steps on `buffer`.
     private static func decodeItem(
         _ buffer: UnsafeRawBufferPointer, options: CBORDecodingOptions, wholeInput: Bool
     ) throws(CBORError) -> (value: CBORValue, length: Int) {
@@ -111,9 +114,6 @@ public enum CBORDecoder {
         guard buffer.count <= limit else { throw .tooLarge(limit: limit) }
 
         let length = try CBORLengthGuard.itemLength(in: buffer, options: options)
-        if wholeInput && length < buffer.count {
-            throw .trailingBytes(count: buffer.count - length)
-        }
 
         var result = cbor_load_result()
         var item = cbor_load(base.assumingMemoryBound(to: UInt8.self), length, &result)
@@ -125,6 +125,11 @@ public enum CBORDecoder {
             throw .malformed("libcbor read \(result.read) bytes of a \(length)-byte item")
         }
         let value = try CBORItemConverter.convert(root, depthBudget: options.effectiveMaxDepth)
+        // Checked last, so that `decode` throws .trailingBytes exactly when `decodePrefix`
+        // would succeed with a shorter length.
+        if wholeInput && length < buffer.count {
+            throw .trailingBytes(count: buffer.count - length)
+        }
         return (value, length)
     }
 

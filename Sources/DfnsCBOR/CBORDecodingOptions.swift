@@ -1,8 +1,8 @@
 /// Limits and strictness for ``CBORDecoder``.
 ///
 /// The defaults suit WebAuthn payloads: 1 MiB of input, containers nested at most 16 deep,
-/// and canonical form not enforced (duplicate keys, indefinite lengths and oversized declared
-/// lengths are rejected in every mode).
+/// and canonical form not enforced. Duplicate keys and oversized declared lengths are rejected
+/// in every mode; indefinite lengths unless ``allowIndefiniteLength`` is set.
 public struct CBORDecodingOptions: Sendable, Equatable {
     /// The largest input, in bytes, the decoder looks at. Longer inputs throw
     /// ``CBORError/tooLarge(limit:)`` before any parsing. Negative values act as 0.
@@ -24,6 +24,12 @@ public struct CBORDecodingOptions: Sendable, Equatable {
     /// because CTAP2 leaves float representations unchanged.
     public var requireCanonical: Bool = false
 
+    /// Accept indefinite-length strings, arrays and maps (RFC 8949 §3.2). Off by default: CTAP2
+    /// canonical CBOR has none, and WebAuthn hardening rejects them. Some non-browser clients
+    /// (Jackson-based encoders) emit them in attestation objects; a caller may opt in for those.
+    /// Never combined with `requireCanonical`, which still rejects them.
+    public var allowIndefiniteLength: Bool = false
+
     /// The hard upper bound applied to ``maxDepth``.
     public static let depthCeiling: Int = 512
 
@@ -34,10 +40,12 @@ public struct CBORDecodingOptions: Sendable, Equatable {
     public static let strict = CBORDecodingOptions(requireCanonical: true)
 
     /// Creates options; every parameter defaults to the value documented on its property.
-    public init(maxInputLength: Int = 1 << 20, maxDepth: Int = 16, requireCanonical: Bool = false) {
+    public init(maxInputLength: Int = 1 << 20, maxDepth: Int = 16, requireCanonical: Bool = false,
+                allowIndefiniteLength: Bool = false) {
         self.maxInputLength = maxInputLength
         self.maxDepth = maxDepth
         self.requireCanonical = requireCanonical
+        self.allowIndefiniteLength = allowIndefiniteLength
     }
 
     /// ``maxInputLength`` clamped to be non-negative.

@@ -12,7 +12,8 @@ public enum CBORError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `CBORDecoder.decode` found a complete item followed
     /// by `count` further bytes.
     case trailingBytes(count: Int)
-    /// An indefinite-length string, array or map (additional information 31) was found.
+    /// An indefinite-length string, array or map (additional information 31) was found while
+    /// ``CBORDecodingOptions/allowIndefiniteLength`` is off or ``CBORDecodingOptions/requireCanonical`` is on.
     case indefiniteLength
     /// A map holds the same key twice; the payload is a short diagnostic rendering of the key.
     case duplicateMapKey(String)

@@ -20,22 +20,28 @@ enum CBORItemConverter {
             return .unsigned(cbor_get_int(item))
         case CBOR_TYPE_NEGINT:
             return .negative(cbor_get_int(item))
+        // Indefinite-length items only get here when the guard allowed them
+        // (CBORDecodingOptions.allowIndefiniteLength); their chunks are joined.
         case CBOR_TYPE_BYTESTRING:
-            guard cbor_bytestring_is_definite(item) else { throw .indefiniteLength }
+            if !cbor_bytestring_is_definite(item) {
+                return .bytes(try joinChunks(cbor_bytestring_chunks_handle(item), count: cbor_bytestring_chunk_count(item)))
+            }
             return .bytes(try copyBytes(cbor_bytestring_handle(item), count: cbor_bytestring_length(item)))
         case CBOR_TYPE_STRING:
-            guard cbor_string_is_definite(item) else { throw .indefiniteLength }
-            let utf8 = try copyBytes(cbor_string_handle(item), count: cbor_string_length(item))
+            let utf8: [UInt8]
+            if !cbor_string_is_definite(item) {
+                utf8 = try joinChunks(cbor_string_chunks_handle(item), count: cbor_string_chunk_count(item))
+            } else {
+                utf8 = try copyBytes(cbor_string_handle(item), count: cbor_string_length(item))
+            }
             guard let text = String(validating: utf8, as: UTF8.self) else {
                 throw .malformed("a text string that is not valid UTF-8")
             }
             return .text(text)
         case CBOR_TYPE_ARRAY:
-            guard cbor_array_is_definite(item) else { throw .indefiniteLength }
             guard depthBudget > 0 else { throw .tooDeep(limit: CBORDecodingOptions.depthCeiling) }
             return .array(try convertArray(item, depthBudget: depthBudget - 1))
         case CBOR_TYPE_MAP:
-            guard cbor_map_is_definite(item) else { throw .indefiniteLength }
             guard depthBudget > 0 else { throw .tooDeep(limit: CBORDecodingOptions.depthCeiling) }
             return .map(try convertMap(item, depthBudget: depthBudget - 1))
         case CBOR_TYPE_TAG:
@@ -59,6 +65,25 @@ enum CBORItemConverter {
         default:
             throw .unsupported("a libcbor item type (\(cbor_typeof(item).rawValue)) this decoder does not know")
         }
+    }
+
+    /// Concatenates the definite chunks of an indefinite-length string.
+    private static func joinChunks(_ chunks: UnsafeMutablePointer<UnsafeMutablePointer<cbor_item_t>?>?, count: Int) throws(CBORError) -> [UInt8] {
+        guard count > 0 else { return [] }
+        guard let chunks else { throw .malformed("an indefinite-length string without chunks") }
+        var joined: [UInt8] = []
+        for chunk in UnsafeBufferPointer(start: chunks, count: count) {
+            guard let chunk else { throw .malformed("an indefinite-length string with a missing chunk") }
+            switch cbor_typeof(chunk) {
+            case CBOR_TYPE_BYTESTRING:
+                joined += try copyBytes(cbor_bytestring_handle(chunk), count: cbor_bytestring_length(chunk))
+            case CBOR_TYPE_STRING:
+                joined += try copyBytes(cbor_string_handle(chunk), count: cbor_string_length(chunk))
+            default:
+                throw .malformed("an indefinite-length string chunk that is not a string")
+            }
+        }
+        return joined
     }
 
     /// Copies `count` bytes from a libcbor handle; a zero count needs no handle.

@@ -12,13 +12,21 @@ import CLibCBOR
 ///   the input length. Every slot is a distinct item of at least one byte, so no valid input is
 ///   rejected, and the total bounds everything `cbor_load` can allocate for containers;
 /// - containers nested deeper than the effective maximum depth (``CBORError/tooDeep(limit:)``);
-/// - indefinite-length items, stray `break` codes, reserved additional information and
-///   unassigned simple values;
+/// - indefinite-length items unless `allowIndefiniteLength` (and not `requireCanonical`); when
+///   allowed, their chunks must be definite strings of the same type, maps must hold whole pairs,
+///   and every `break` must close one. They declare no count, so they cannot amplify allocation;
+/// - stray `break` codes, reserved additional information,
+///   unassigned simple values and text strings that are not valid UTF-8;
 /// - with `requireCanonical`: non-shortest arguments (integers, lengths, counts, tag numbers) and
 ///   map keys out of CTAP2 canonical order, compared on the raw key bytes.
 ///
+/// Shortest-form checks use the raw initial byte (its additional information gives the argument
+/// width) together with the value libcbor reports. That one rule covers integers, string lengths,
+/// container counts and tag numbers alike, whereas `cbor_int_get_width` on the loaded tree would
+/// only cover integers.
+///
 /// It returns the length of the first complete item, which is exactly what `cbor_load` then
-/// consumes. Duplicate keys and UTF-8 are checked later, on the decoded tree.
+/// consumes. Duplicate keys are checked later, on the decoded tree.
 enum CBORLengthGuard {
     /// What the last streaming callback reported.
     struct StreamEvent {
@@ -30,7 +38,8 @@ enum CBORLengthGuard {
         /// Callback categories.
         enum Kind {
             case none, unsigned, negative, bytes, text, array, map, tag
-            case float, simple, indefiniteStart, breakCode
+            case float, simple, breakCode
+            case indefiniteBytes, indefiniteText, indefiniteArray, indefiniteMap
         }
 
         /// Stores an event through the context pointer; used by the C callbacks, which cannot capture.
@@ -52,6 +61,10 @@ enum CBORLengthGuard {
         var keyStart: Int = 0
         /// Byte range of the previous complete key (maps only, strict mode only).
         var previousKey: Range<Int>? = nil
+        /// For an indefinite-length item: what it is; `remaining` is unused and items are counted.
+        var indefinite: StreamEvent.Kind? = nil
+        /// Items read so far inside an indefinite-length item.
+        var itemCount: Int = 0
     }
 
     /// The streaming callbacks. Each one records its kind and argument in the context.
@@ -85,10 +98,10 @@ enum CBORLengthGuard {
         callbacks.boolean = { context, _ in StreamEvent.record(context, .simple, 0) }
         callbacks.null = { context in StreamEvent.record(context, .simple, 0) }
         callbacks.undefined = { context in StreamEvent.record(context, .simple, 0) }
-        callbacks.byte_string_start = { context in StreamEvent.record(context, .indefiniteStart, 0) }
-        callbacks.string_start = { context in StreamEvent.record(context, .indefiniteStart, 0) }
-        callbacks.indef_array_start = { context in StreamEvent.record(context, .indefiniteStart, 0) }
-        callbacks.indef_map_start = { context in StreamEvent.record(context, .indefiniteStart, 0) }
+        callbacks.byte_string_start = { context in StreamEvent.record(context, .indefiniteBytes, 0) }
+        callbacks.string_start = { context in StreamEvent.record(context, .indefiniteText, 0) }
+        callbacks.indef_array_start = { context in StreamEvent.record(context, .indefiniteArray, 0) }
+        callbacks.indef_map_start = { context in StreamEvent.record(context, .indefiniteMap, 0) }
         callbacks.indef_break = { context in StreamEvent.record(context, .breakCode, 0) }
         return callbacks
     }
@@ -148,13 +161,34 @@ enum CBORLengthGuard {
                 throw .nonCanonical("a \(kind.noun) with a non-shortest argument (initial byte 0x\(hex(initialByte))) at offset \(itemStart)")
             }
 
+            if let top = stack.last, let open = top.indefinite, open == .indefiniteBytes || open == .indefiniteText,
+               kind != .bytes, kind != .text, kind != .breakCode {
+                throw .malformed("an indefinite-length string may only hold definite strings of its type, at offset \(itemStart)")
+            }
+
             switch kind {
             case .none:
                 throw .malformed("an item libcbor did not report (initial byte 0x\(hex(initialByte))) at offset \(itemStart)")
-            case .indefiniteStart:
-                throw .indefiniteLength
+            case .indefiniteBytes, .indefiniteText, .indefiniteArray, .indefiniteMap:
+                guard options.allowIndefiniteLength, !strict else { throw .indefiniteLength }
+                if let top = stack.last, top.indefinite == .indefiniteBytes || top.indefinite == .indefiniteText {
+                    throw .malformed("a nested indefinite-length item inside an indefinite-length string at offset \(itemStart)")
+                }
+                guard stack.count < depthLimit else { throw .tooDeep(limit: depthLimit) }
+                stack.append(Frame(remaining: 0, isMap: kind == .indefiniteMap, indefinite: kind))
+                continue
             case .breakCode:
-                throw .malformed("a break code (0xff) outside an indefinite-length item at offset \(itemStart)")
+                guard let top = stack.indices.last, let open = stack[top].indefinite else {
+                    throw .malformed("a break code (0xff) outside an indefinite-length item at offset \(itemStart)")
+                }
+                if open == .indefiniteMap && stack[top].itemCount % 2 != 0 {
+                    throw .malformed("an indefinite-length map closed after a key without a value at offset \(itemStart)")
+                }
+                stack.removeLast()
+                if try finishItem(endingAt: offset, stack: &stack, bytes: bytes, strict: strict) {
+                    return offset
+                }
+                continue
             case .array, .map:
                 guard var slots = Int(exactly: argument) else { throw .declaredLengthExceedsInput }
                 if kind == .map {
@@ -175,9 +209,17 @@ enum CBORLengthGuard {
                 stack.append(Frame(remaining: 1, isMap: false))
                 continue
             case .bytes, .text:
+                if let top = stack.last, let open = top.indefinite, open == .indefiniteBytes || open == .indefiniteText,
+                   (open == .indefiniteBytes) != (kind == .bytes) {
+                    throw .malformed("a chunk of the wrong type inside an indefinite-length string at offset \(itemStart)")
+                }
                 // libcbor only reports a string once its whole body is present; check anyway.
                 guard let length = Int(exactly: argument), length < result.read else {
                     throw .declaredLengthExceedsInput
+                }
+                // Validated here, with an offset, rather than by cbor_load's generic syntax error.
+                if kind == .text, !isValidUTF8(UnsafeBufferPointer(start: bytes + (offset - length), count: length)) {
+                    throw .malformed("a text string that is not valid UTF-8 at offset \(itemStart)")
                 }
             case .unsigned, .negative, .float, .simple:
                 break
@@ -197,6 +239,11 @@ enum CBORLengthGuard {
         endingAt end: Int, stack: inout [Frame], bytes: UnsafePointer<UInt8>, strict: Bool
     ) throws(CBORError) -> Bool {
         while let top = stack.indices.last {
+            if stack[top].indefinite != nil {
+                // An indefinite-length item ends only at its break code.
+                stack[top].itemCount += 1
+                return false
+            }
             stack[top].remaining -= 1
             if strict, stack[top].isMap, stack[top].remaining % 2 == 1 {
                 // The item that just ended was a key.
@@ -216,6 +263,20 @@ enum CBORLengthGuard {
             stack.removeLast()
         }
         return true
+    }
+
+    /// Whether `body` is well-formed UTF-8 (no overlong forms, surrogates or values above
+    /// U+10FFFF), checked without allocating.
+    static func isValidUTF8(_ body: UnsafeBufferPointer<UInt8>) -> Bool {
+        var iterator = body.makeIterator()
+        var decoder = Unicode.UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     /// Whether `argument` is encoded in the shortest form, given the header's additional information.
@@ -282,7 +343,7 @@ extension CBORLengthGuard.StreamEvent.Kind {
     var hasArgument: Bool {
         switch self {
         case .unsigned, .negative, .bytes, .text, .array, .map, .tag: return true
-        case .none, .float, .simple, .indefiniteStart, .breakCode: return false
+        case .none, .float, .simple, .breakCode, .indefiniteBytes, .indefiniteText, .indefiniteArray, .indefiniteMap: return false
         }
     }
 
@@ -298,7 +359,7 @@ extension CBORLengthGuard.StreamEvent.Kind {
         case .tag: return "tag number"
         case .float: return "float"
         case .simple: return "simple value"
-        case .none, .indefiniteStart, .breakCode: return "item"
+        case .none, .breakCode, .indefiniteBytes, .indefiniteText, .indefiniteArray, .indefiniteMap: return "item"
         }
     }
 }

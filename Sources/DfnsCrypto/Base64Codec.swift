@@ -46,7 +46,9 @@ internal enum Base64Codec {
             out.append(alphabet[Int(n >> 6 & 63)])
             if !url { out.append(UInt8(ascii: "=")) }
         }
-        return String(decoding: out, as: UTF8.self)
+        let result = String(decoding: out, as: UTF8.self)
+        cleanse(&out)   // the encoding may be of secret bytes (PKCS#8 PEM)
+        return result
     }
 
     static func decode(_ string: String, url: Bool) throws(CryptoError) -> [UInt8] {

@@ -60,6 +60,7 @@ public enum CertificateChain {
         leaf: Certificate, intermediates: [Certificate], anchors: [Certificate], options: ChainValidationOptions
     ) -> Result<[OpaquePointer], CryptoError> {
         CertificateASN1.clearErrors()
+        defer { CertificateASN1.clearErrors() }
         guard let store = X509_STORE_new() else {
             return .failure(.openSSL(CertificateASN1.drainErrors(fallback: "X509_STORE_new failed")))
         }

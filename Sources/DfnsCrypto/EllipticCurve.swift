@@ -54,6 +54,16 @@ public enum EllipticCurve: Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The group name as a permanent C string (for `OSSL_PARAM_BLD_push_utf8_string`).
+    internal var groupNameCString: UnsafePointer<CChar> {
+        switch self {
+        case .p256: return ParamKey.p256.pointer
+        case .p384: return ParamKey.p384.pointer
+        case .p521: return ParamKey.p521.pointer
+        case .secp256k1: return ParamKey.secp256k1.pointer
+        }
+    }
+
     /// The OpenSSL NID.
     internal var nid: Int32 {
         switch self {

@@ -130,3 +130,31 @@ internal func readAll(bio: OpaquePointer) -> [UInt8]? {
     guard read == count32 else { return nil }
     return out
 }
+
+/// A NUL-terminated C string with process lifetime. `OSSL_PARAM_BLD_push_*` keep the key and
+/// string-value pointers until `OSSL_PARAM_BLD_to_param`, so the temporaries Swift creates when
+/// passing a `String` to a `const char *` parameter must not be used with them.
+internal struct PermanentCString: @unchecked Sendable {
+    /// The pointer; never freed.
+    let pointer: UnsafePointer<CChar>
+
+    init(_ string: String) {
+        let utf8 = Array(string.utf8CString)
+        let storage = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count)
+        storage.initialize(from: utf8, count: utf8.count)
+        pointer = UnsafePointer(storage)
+    }
+}
+
+/// OSSL_PARAM keys used with the parameter builder.
+internal enum ParamKey {
+    static let groupName = PermanentCString(OSSL_PKEY_PARAM_GROUP_NAME)
+    static let publicKey = PermanentCString(OSSL_PKEY_PARAM_PUB_KEY)
+    static let privateKey = PermanentCString(OSSL_PKEY_PARAM_PRIV_KEY)
+    static let rsaN = PermanentCString(OSSL_PKEY_PARAM_RSA_N)
+    static let rsaE = PermanentCString(OSSL_PKEY_PARAM_RSA_E)
+    static let p256 = PermanentCString("P-256")
+    static let p384 = PermanentCString("P-384")
+    static let p521 = PermanentCString("P-521")
+    static let secp256k1 = PermanentCString("secp256k1")
+}

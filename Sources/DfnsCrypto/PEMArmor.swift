@@ -2,7 +2,8 @@
 internal enum PEMArmor {
     /// Encodes `der` under `label` with 64-character lines and a trailing newline.
     static func encode(_ der: [UInt8], label: String) -> String {
-        let body = Array(Base64.encode(der).utf8)
+        var body = Array(Base64.encode(der).utf8)
+        defer { cleanse(&body) }   // may encode a private key
         var out = "-----BEGIN \(label)-----\n"
         var index = 0
         while index < body.count {

@@ -137,9 +137,9 @@ public final class PrivateKey: @unchecked Sendable {
         guard written == encoded.count else { throw openSSLFailure("EC_POINT_point2oct") }
         let pkey = try encoded.withUnsafeBufferPointer { (buf) throws(CryptoError) -> OpaquePointer in
             try PublicKey.fromData(type: "EC", selection: PublicKey.keyPairSelection) { (bld) throws(CryptoError) in
-                guard OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, curve.groupName, 0) == 1,
-                      OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d) == 1,
-                      OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, buf.baseAddress, buf.count) == 1
+                guard OSSL_PARAM_BLD_push_utf8_string(bld, ParamKey.groupName.pointer, curve.groupNameCString, 0) == 1,
+                      OSSL_PARAM_BLD_push_BN(bld, ParamKey.privateKey.pointer, d) == 1,
+                      OSSL_PARAM_BLD_push_octet_string(bld, ParamKey.publicKey.pointer, buf.baseAddress, buf.count) == 1
                 else { throw openSSLFailure("OSSL_PARAM_BLD_push") }
             }
         }

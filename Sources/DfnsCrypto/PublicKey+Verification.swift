@@ -93,8 +93,14 @@ extension PublicKey {
         guard let ctx = EVP_MD_CTX_new() else { throw openSSLFailure("EVP_MD_CTX_new") }
         defer { EVP_MD_CTX_free(ctx) }
         var pctx: OpaquePointer? = nil
-        guard EVP_DigestVerifyInit(ctx, &pctx, md, nil, pkey) == 1 else {
-            throw openSSLFailure("EVP_DigestVerifyInit")
+        // EC keys (other than secp256k1) have a template initialised with the one digest their
+        // algorithms use (the caller checked the curve); RSA keys initialise per call.
+        if !pss, let template = verifyTemplate, copyTemplate(template, into: ctx) {
+            // copied
+        } else {
+            guard EVP_DigestVerifyInit(ctx, &pctx, md, nil, pkey) == 1 else {
+                throw openSSLFailure("EVP_DigestVerifyInit")
+            }
         }
         if pss {
             guard let pctx,
@@ -118,13 +124,26 @@ extension PublicKey {
         }
     }
 
+    /// Copies the per-key template into `ctx`; on failure the error queue is cleared and the caller
+    /// falls back to a fresh `EVP_DigestVerifyInit`.
+    @inline(__always)
+    private func copyTemplate(_ template: OpaquePointer, into ctx: OpaquePointer) -> Bool {
+        if EVP_MD_CTX_copy_ex(ctx, template) == 1 { return true }
+        ERR_clear_error()
+        return false
+    }
+
     /// PureEdDSA: one-shot EVP_DigestVerify with a NULL digest.
     private func verifyEdDSA(signature: UnsafeBufferPointer<UInt8>, parts: [UnsafeRawBufferPointer])
         throws(CryptoError) {
         guard let ctx = EVP_MD_CTX_new() else { throw openSSLFailure("EVP_MD_CTX_new") }
         defer { EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestVerifyInit(ctx, nil, nil, nil, pkey) == 1 else {
-            throw openSSLFailure("EVP_DigestVerifyInit")
+        if let template = verifyTemplate, copyTemplate(template, into: ctx) {
+            // copied
+        } else {
+            guard EVP_DigestVerifyInit(ctx, nil, nil, nil, pkey) == 1 else {
+                throw openSSLFailure("EVP_DigestVerifyInit")
+            }
         }
         guard let sigBase = signature.baseAddress else { throw .malformedSignature("empty signature") }
         let rc: Int32

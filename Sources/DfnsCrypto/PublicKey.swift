@@ -15,6 +15,12 @@ public final class PublicKey: @unchecked Sendable {
     internal let kind: Kind
     /// The parsed libsecp256k1 key, present only for secp256k1 keys.
     internal let secp256k1Key: secp256k1_pubkey?
+    /// An `EVP_MD_CTX*` on which `EVP_DigestVerifyInit` already ran with this key and the only digest
+    /// its algorithms use (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512, EdDSA/none). Each
+    /// verification copies it (`EVP_MD_CTX_copy_ex`, which only reads it) instead of re-running the
+    /// init, which saves the per-call signature and key-management lookups (about 2 µs of ~48 µs for
+    /// ES256). Nil for RSA, secp256k1 and unsupported keys, or if creating it failed.
+    internal let verifyTemplate: OpaquePointer?
 
     /// The raw components (fixed-length EC coordinates, raw OKP key, minimal RSA integers), or nil
     /// for a key type this module does not support (possible only for keys taken from certificates).
@@ -45,9 +51,11 @@ public final class PublicKey: @unchecked Sendable {
         } else {
             self.secp256k1Key = nil
         }
+        self.verifyTemplate = PublicKey.makeVerifyTemplate(pkey: pkey, kind: kind)
     }
 
     deinit {
+        if let verifyTemplate { EVP_MD_CTX_free(verifyTemplate) }
         EVP_PKEY_free(pkey)
     }
 
@@ -68,8 +76,8 @@ public final class PublicKey: @unchecked Sendable {
             // The builder keeps a pointer to `buf` until OSSL_PARAM_BLD_to_param copies it, which
             // happens inside fromData, i.e. while `buf` is still valid.
             try fromData(type: "EC", selection: publicKeySelection) { (bld) throws(CryptoError) in
-                guard OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, curve.groupName, 0) == 1,
-                      OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, buf.baseAddress, buf.count) == 1
+                guard OSSL_PARAM_BLD_push_utf8_string(bld, ParamKey.groupName.pointer, curve.groupNameCString, 0) == 1,
+                      OSSL_PARAM_BLD_push_octet_string(bld, ParamKey.publicKey.pointer, buf.baseAddress, buf.count) == 1
                 else { throw openSSLFailure("OSSL_PARAM_BLD_push") }
             }
         }
@@ -111,8 +119,8 @@ public final class PublicKey: @unchecked Sendable {
         let eBN = try makeBIGNUM(e)
         defer { BN_free(eBN) }
         let pkey = try fromData(type: "RSA", selection: publicKeySelection) { (bld) throws(CryptoError) in
-            guard OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, nBN) == 1,
-                  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, eBN) == 1 else {
+            guard OSSL_PARAM_BLD_push_BN(bld, ParamKey.rsaN.pointer, nBN) == 1,
+                  OSSL_PARAM_BLD_push_BN(bld, ParamKey.rsaE.pointer, eBN) == 1 else {
                 throw openSSLFailure("OSSL_PARAM_BLD_push_BN")
             }
         }
@@ -270,6 +278,29 @@ public final class PublicKey: @unchecked Sendable {
         guard e.count < n.count || (e.count == n.count && e.lexicographicallyPrecedes(n)) else {
             throw .invalidKey("RSA exponent is not smaller than the modulus")
         }
+    }
+
+    /// Builds ``verifyTemplate`` for keys whose algorithms all use one digest.
+    private static func makeVerifyTemplate(pkey: OpaquePointer, kind: Kind) -> OpaquePointer? {
+        let md: OpaquePointer?
+        switch kind {
+        case .ec(.p256): md = DigestAlgorithm.sha256.evpMD
+        case .ec(.p384): md = DigestAlgorithm.sha384.evpMD
+        case .ec(.p521): md = DigestAlgorithm.sha512.evpMD
+        case .okp: md = nil
+        case .ec(.secp256k1), .rsa, .unsupported: return nil
+        }
+        if case .ec = kind, md == nil { return nil }
+        guard let ctx = EVP_MD_CTX_new() else {
+            ERR_clear_error()
+            return nil
+        }
+        guard EVP_DigestVerifyInit(ctx, nil, md, nil, pkey) == 1 else {
+            EVP_MD_CTX_free(ctx)
+            ERR_clear_error()
+            return nil
+        }
+        return ctx
     }
 
     /// Parses an uncompressed secp256k1 point with libsecp256k1 (nil if rejected).

@@ -5,7 +5,7 @@ import Testing
 /// `cbor_load` allocates from them.
 @Suite("Allocation guard and limits")
 struct AllocationGuardTests {
-    static let bombs: [String] = [
+    static let bombInputs: [String] = [
         "9a10000000",                 // array of 2^28 elements: ~2 GB in libcbor 0.8
         "9b0000000040000000",         // array of 2^30 elements: ~8 GB
         "9bffffffffffffffff",         // count does not fit in Int
@@ -21,7 +21,7 @@ struct AllocationGuardTests {
         "82 85 0000000000 85",        // each count fits on its own, the running total does not
     ]
 
-    @Test("declared-length bombs are rejected quickly with little memory", arguments: bombs)
+    @Test("declared-length bombs are rejected quickly with little memory", arguments: bombInputs)
     func bombs(_ encoded: String) {
         let bytes = hex(encoded)
         let rssBefore = peakRSSKiB()

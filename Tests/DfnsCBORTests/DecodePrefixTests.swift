@@ -38,11 +38,11 @@ struct DecodePrefixTests {
     @Test("the raw buffer and generic overloads agree with the array overload")
     func overloads() throws {
         let bytes = attestationLike + [0x00]
-        let fromRaw = try bytes.withUnsafeBytes { buffer throws(CBORError) in try CBORDecoder.decodePrefix(buffer) }
+        let fromRaw = try bytes.withUnsafeBytes { try CBORDecoder.decodePrefix($0) }
         #expect(fromRaw.length == attestationLike.count)
         let generic = try CBORDecoder.decode(AnyCollection(attestationLike))
         #expect(generic == fromRaw.value)
-        let rawWhole = try attestationLike.withUnsafeBytes { buffer throws(CBORError) in try CBORDecoder.decode(buffer) }
+        let rawWhole = try attestationLike.withUnsafeBytes { try CBORDecoder.decode($0) }
         #expect(rawWhole == generic)
         #expect(throws: CBORError.empty) { try CBORDecoder.decode(UnsafeRawBufferPointer(start: nil, count: 0)) }
     }

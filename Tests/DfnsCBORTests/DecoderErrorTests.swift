@@ -100,7 +100,12 @@ struct DecoderErrorTests {
         "a1 62 c328 01", // as a map key
     ])
     func invalidUTF8(_ encoded: String) {
-        #expect(decodeError(hex(encoded)) == .malformed("a text string that is not valid UTF-8"))
+        #expect(decodeError(hex("a1 01 62 c328")) == .malformed("a text string that is not valid UTF-8 at offset 2"))
+        guard case .malformed(let detail) = decodeError(hex(encoded)) else {
+            Issue.record("expected .malformed for \(encoded), got \(String(describing: decodeError(hex(encoded))))")
+            return
+        }
+        #expect(detail.hasPrefix("a text string that is not valid UTF-8 at offset"))
     }
 
     @Test("input longer than maxInputLength is rejected before parsing")

@@ -124,6 +124,8 @@ struct ValueAndMapTests {
         #expect(map[text: "fmt"] == .text("packed"))
         #expect(map.contains(key: .unsigned(9)))
         #expect(Array(map).map(\.key) == map.keys)
+        let rebuilt = CBORMap(map.entries)
+        #expect(rebuilt.keys == map.keys && rebuilt == map)
     }
 
     @Test("initializer keeps first position and last value for repeated keys", arguments: [3, 40])

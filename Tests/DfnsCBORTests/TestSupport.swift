@@ -60,7 +60,7 @@ let attestationLike: [UInt8] = {
 /// The peak resident set size of this process, in KiB.
 func peakRSSKiB() -> Int {
     var usage = rusage()
-    guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+    guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
     return usage.ru_maxrss
 }
 

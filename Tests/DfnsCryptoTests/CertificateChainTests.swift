@@ -47,6 +47,13 @@ final class CertificateChainTests: XCTestCase {
         XCTAssertTrue(chain[0] === leaf)
         XCTAssertTrue(chain[1] === intermediate)
         XCTAssertTrue(chain[2] === root)
+
+        // Unrelated extra intermediates, any order, and duplicate anchors are harmless.
+        let unrelated = try F.root("globalsign-root-ca.pem")
+        let again = try CertificateChain.validate(
+            leaf: leaf, intermediates: [unrelated, intermediate, leaf], anchors: [root, try Certificate(der: root.der), root],
+            options: ChainValidationOptions(time: Self.appleTime))
+        XCTAssertEqual(again.map(\.sha256Fingerprint), chain.map(\.sha256Fingerprint))
     }
 
     func testExpiredLeafFailsWithCode10() throws {

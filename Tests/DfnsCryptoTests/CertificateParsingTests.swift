@@ -276,6 +276,21 @@ final class CertificateParsingTests: XCTestCase {
         XCTAssertNoThrow(try aik.publicKey(), label)
     }
 
+    func testPublicKeys() throws {
+        let apple = try F.root("apple-webauthn-root-ca.pem").publicKey()
+        guard case .ec(let curve, let x, let y)? = apple.components else {
+            return XCTFail("expected an EC key, got \(String(describing: apple.components))")
+        }
+        XCTAssertEqual(curve, .p384)
+        XCTAssertEqual(x.count, 48)
+        XCTAssertEqual(y.count, 48)
+        XCTAssertEqual(try F.root("google-hardware-attestation-root-1.pem").publicKey().rsaModulusBits, 4096)
+        // Two parses of the same certificate give equal keys; different certificates do not.
+        let root2 = try F.root("google-hardware-attestation-root-2.pem").publicKey()
+        XCTAssertTrue(try F.root("google-hardware-attestation-root-2.pem").publicKey().isEqual(to: root2))
+        XCTAssertFalse(apple.isEqual(to: root2))
+    }
+
     func testUnsupportedPublicKeyAlgorithmThrowsOnlyOnAccess() throws {
         // ML-DSA certificates parse with OpenSSL 3.0, but their key type is unknown to it.
         let leaf = try XCTUnwrap(try F.x5c("yubico-reg-testdata-packed-basicattestationmldsa44.json").first)

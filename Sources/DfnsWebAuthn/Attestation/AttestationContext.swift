@@ -1,0 +1,32 @@
+import DfnsCBOR
+import DfnsCrypto
+
+/// The inputs of an attestation statement verification procedure (WebAuthn §8).
+public struct AttestationContext: Sendable {
+    /// `attStmt` as decoded from the attestation object.
+    public let statement: CBORValue
+    /// The parsed authenticator data (with attested credential data).
+    public let authenticatorData: AuthenticatorData
+    /// SHA-256 of clientDataJSON.
+    public let clientDataHash: [UInt8]
+    /// The credential public key from the attested credential data.
+    public let credentialPublicKey: CredentialPublicKey
+    /// The relying party's policy.
+    public let policy: RelyingPartyPolicy
+
+    /// Creates the inputs for one statement verification.
+    public init(statement: CBORValue, authenticatorData: AuthenticatorData, clientDataHash: [UInt8],
+                credentialPublicKey: CredentialPublicKey, policy: RelyingPartyPolicy) {
+        self.statement = statement
+        self.authenticatorData = authenticatorData
+        self.clientDataHash = clientDataHash
+        self.credentialPublicKey = credentialPublicKey
+        self.policy = policy
+    }
+
+    /// `authData ‖ clientDataHash`: what packed, android-key and tpm statements sign.
+    public var signedData: [UInt8] { authenticatorData.rawBytes + clientDataHash }
+
+    /// The AAGUID from authenticator data (16 bytes).
+    public var aaguid: [UInt8] { authenticatorData.aaguid ?? [] }
+}

@@ -1,0 +1,82 @@
+import DfnsCBOR
+import DfnsCrypto
+
+/// Verifies registration ceremonies (WebAuthn §7.1) under a ``RelyingPartyPolicy``.
+///
+/// Stateless apart from the policy; safe to share across threads. The caller still owns the steps
+/// that need its database: issuing and consuming the challenge, and checking that the credential ID
+/// is not already registered (step 26).
+public struct RegistrationVerifier: Sendable {
+    /// The relying party's policy.
+    public let policy: RelyingPartyPolicy
+
+    /// Creates a verifier for `policy`.
+    public init(policy: RelyingPartyPolicy) {
+        self.policy = policy
+    }
+
+    /// Verifies a registration response.
+    ///
+    /// - Parameters:
+    ///   - clientDataJSON: `response.clientDataJSON`, the exact bytes.
+    ///   - attestationObject: `response.attestationObject`.
+    ///   - expectedChallenge: the challenge bytes issued for this ceremony.
+    /// - Returns: the credential to store.
+    /// - Throws: ``WebAuthnError`` naming the first check that failed.
+    public func verify(clientDataJSON: [UInt8], attestationObject: [UInt8], expectedChallenge: [UInt8]) throws(WebAuthnError) -> RegistrationResult {
+        try policy.validate()
+        let clientData = try CollectedClientData(bytes: clientDataJSON)
+        try clientData.verify(expectedType: "webauthn.create", expectedChallenge: expectedChallenge, policy: policy)
+        return try verifyAttestation(attestationObject: attestationObject, clientDataHash: clientData.hash)
+    }
+
+    /// Verifies an attestation object against a client data hash computed elsewhere (CTAP-level
+    /// use, where no clientDataJSON exists): registration steps 13–25 without the client data checks.
+    public func verifyAttestation(attestationObject: [UInt8], clientDataHash: [UInt8]) throws(WebAuthnError) -> RegistrationResult {
+        try policy.validate()
+        guard clientDataHash.count == 32 else {
+            throw WebAuthnError(.invalidArgument, "clientDataHash must be 32 bytes, found \(clientDataHash.count)")
+        }
+        let object = try AttestationObject(bytes: attestationObject, allowIndefiniteLength: policy.allowIndefiniteLengthCBOR)
+        let authData = object.authenticatorData
+
+        guard authData.matches(rpId: policy.rpId) else {
+            throw WebAuthnError(.rpIdHashMismatch, "rpIdHash is not SHA-256 of \"\(policy.rpId)\"")
+        }
+        try AuthenticatorDataChecks.checkFlags(authData.flags, policy: policy)
+        guard let attested = authData.attestedCredentialData else {
+            throw WebAuthnError(.attestedCredentialDataMissing, "registration authenticator data has no attested credential data (AT flag clear)")
+        }
+        let credentialKey = try CredentialPublicKey(coseBytes: attested.credentialPublicKeyBytes, decoded: attested.credentialPublicKey)
+        guard policy.allowedAlgorithms.contains(credentialKey.algorithm) else {
+            throw WebAuthnError(.algorithmNotAllowed, "credential algorithm \(credentialKey.algorithm.name) (\(credentialKey.algorithm.rawValue)) is not among the allowed algorithms")
+        }
+        if credentialKey.algorithm == .rs1 && !policy.allowSHA1 {
+            throw WebAuthnError(.sha1NotAllowed, "an RS1 credential key needs the policy's SHA-1 opt-in")
+        }
+        let context = AttestationContext(statement: object.statement, authenticatorData: authData,
+                                         clientDataHash: clientDataHash, credentialPublicKey: credentialKey, policy: policy)
+        let attestation = try AttestationFormats.verify(fmt: object.format, context)
+        let trust = try AttestationTrust.evaluate(attestation, policy: policy)
+        return RegistrationResult(credentialId: attested.credentialId, credentialPublicKey: credentialKey,
+                                  aaguid: attested.aaguid, signCount: authData.signCount, flags: authData.flags,
+                                  format: object.format, attestation: attestation, trust: trust,
+                                  extensions: authData.extensions, authenticatorData: authData)
+    }
+}
+
+/// Flag checks shared by registration and assertion.
+enum AuthenticatorDataChecks {
+    /// UP (unless the policy relaxes it), UV when required, and BS ⇒ BE.
+    static func checkFlags(_ flags: AuthenticatorFlags, policy: RelyingPartyPolicy) throws(WebAuthnError) {
+        if policy.requireUserPresence && !flags.contains(.userPresent) {
+            throw WebAuthnError(.userPresenceMissing, "the UP flag must be set, flags are 0x\(String(flags.rawValue, radix: 16))")
+        }
+        if policy.requireUserVerification && !flags.contains(.userVerified) {
+            throw WebAuthnError(.userVerificationMissing, "the policy requires user verification but the UV flag is clear")
+        }
+        if flags.contains(.backupState) && !flags.contains(.backupEligible) {
+            throw WebAuthnError(.backupStateWithoutEligibility, "the BS flag is set while BE is clear")
+        }
+    }
+}

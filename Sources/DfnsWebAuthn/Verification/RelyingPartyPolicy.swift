@@ -1,0 +1,122 @@
+import DfnsCrypto
+
+/// Everything a relying party decides about a ceremony, stated explicitly.
+///
+/// A policy is a plain value: build it once per relying party and share it across threads.
+public struct RelyingPartyPolicy: Sendable {
+    /// The RP ID (a registrable domain such as `example.org`); `rpIdHash` must be its SHA-256.
+    public var rpId: String
+    /// Exact origins accepted in clientDataJSON: web origins (`https://login.example.org`),
+    /// Android app origins (`android:apk-key-hash:<base64url SHA-256 of the signing certificate>`)
+    /// and iOS/macOS app origins (the associated domain's `https://` origin).
+    public var allowedOrigins: [String]
+    /// Whether `crossOrigin: true` (an iframe on another site) is accepted.
+    public var allowCrossOrigin: Bool = false
+    /// Top-level origins accepted in `topOrigin` (only meaningful with ``allowCrossOrigin``).
+    public var allowedTopOrigins: [String] = []
+    /// Whether the UV flag must be set (`userVerification: "required"`).
+    public var requireUserVerification: Bool = false
+    /// Whether the UP flag must be set. Only a conditional-mediation registration may relax it;
+    /// assertions always require UP unless this is false (low-level CTAP use).
+    public var requireUserPresence: Bool = true
+    /// Credential algorithms accepted (registration step 20: `pubKeyCredParams`).
+    public var allowedAlgorithms: [COSEAlgorithm] = RelyingPartyPolicy.defaultAlgorithms
+    /// The time at which certificates are validated, in Unix seconds; nil means now.
+    public var verificationTime: Int64? = nil
+    /// Accept SHA-1: RS1 attestation signatures (old TPMs), SHA-1-signed attestation certificates,
+    /// and RS1 credential keys when RS1 is also in ``allowedAlgorithms``.
+    public var allowSHA1: Bool = false
+    /// Trust anchors per attestation format (`"packed"`, `"tpm"`, `"fido-u2f"`, ...), added to the
+    /// built-in vendor roots. A certificate here may be a root, an intermediate or the attestation
+    /// certificate itself.
+    public var trustAnchors: [String: [Certificate]] = [:]
+    /// Use the built-in vendor roots (Apple WebAuthn root for `apple`, Google hardware attestation
+    /// roots for `android-key`, GlobalSign for `android-safetynet`).
+    public var useBuiltInTrustAnchors: Bool = true
+    /// Fail a registration whose attestation cannot be chained to a trust anchor. When false, an
+    /// attestation with no anchors configured for its format is accepted and reported as not
+    /// trusted; an attestation whose anchors are configured but do not match always fails.
+    public var requireTrustedAttestation: Bool = false
+    /// Accept self attestation (packed without x5c, or a self-signed fido-u2f certificate).
+    public var allowSelfAttestation: Bool = true
+    /// Accept `none` attestation.
+    public var allowNoneAttestation: Bool = true
+    /// Enforce the attestation certificate profile of §8.2.1 on packed attestation certificates
+    /// (version 3; subject C, O, OU "Authenticator Attestation", CN; not a CA). Turn off only to
+    /// reproduce verifiers that check the attestation signature alone (CTAP-level tools).
+    public var enforceCertificateProfile: Bool = true
+    /// Accept indefinite-length CBOR items in the attestation object's encoding. Off by default
+    /// (CTAP2 canonical CBOR has none; browsers send none); some non-browser clients built on
+    /// general-purpose CBOR encoders (Jackson) emit them. Duplicate keys and trailing bytes are
+    /// rejected either way, and authenticator data and COSE keys stay strict.
+    public var allowIndefiniteLengthCBOR: Bool = false
+    /// Rules for `android-key` statements.
+    public var androidKey = AndroidKeyPolicy()
+    /// Rules for `android-safetynet` statements.
+    public var safetyNet = SafetyNetPolicy()
+    /// Whether every sub-statement of a `compound` statement must verify (true), or at least one.
+    public var compoundRequiresAll: Bool = true
+    /// What to do when an assertion's signature counter does not increase.
+    public var signCountPolicy: SignCountPolicy = .reject
+
+    /// The algorithms accepted when a policy does not choose: every algorithm the library verifies
+    /// except RS1.
+    public static let defaultAlgorithms: [COSEAlgorithm] = [
+        .es256, .esp256, .es384, .esp384, .es512, .esp512, .es256k, .edDSA, .ed25519, .ed448,
+        .rs256, .rs384, .rs512, .ps256, .ps384, .ps512,
+    ]
+
+    /// Creates a policy for `rpId` accepting exactly `allowedOrigins`.
+    public init(rpId: String, allowedOrigins: [String]) {
+        self.rpId = rpId
+        self.allowedOrigins = allowedOrigins
+    }
+
+    /// Throws ``WebAuthnError/Code/originNotAllowed`` unless `origin` is allowed.
+    func checkOrigin(_ origin: String) throws(WebAuthnError) {
+        guard allowedOrigins.contains(origin) else {
+            throw WebAuthnError(.originNotAllowed, "origin \"\(origin)\" is not among the allowed origins \(allowedOrigins)")
+        }
+    }
+
+    /// Throws ``WebAuthnError/Code/invalidArgument`` when the policy itself is unusable.
+    func validate() throws(WebAuthnError) {
+        guard !rpId.isEmpty else { throw WebAuthnError(.invalidArgument, "the policy's rpId is empty") }
+    }
+}
+
+/// What a relying party does when an assertion's signature counter does not increase
+/// (assertion step 22: a possible cloned authenticator).
+public enum SignCountPolicy: Sendable {
+    /// Fail the assertion with ``WebAuthnError/Code/signCountNotIncreased``.
+    case reject
+    /// Accept, and report it in ``AssertionResult/signCountRegressed``.
+    case flag
+}
+
+/// Rules for `android-key` attestation (WebAuthn §8.4).
+public struct AndroidKeyPolicy: Sendable {
+    /// Require `origin` (tag 702) to be KM_ORIGIN_GENERATED (0).
+    public var requireOriginGenerated: Bool = true
+    /// Require `purpose` (tag 1) to contain KM_PURPOSE_SIGN (2).
+    public var requirePurposeSign: Bool = true
+    /// Look at `teeEnforced` only (true) or at the union of both authorization lists (false).
+    public var teeEnforcedOnly: Bool = false
+    /// Minimum `attestationSecurityLevel` (0 software, 1 TEE, 2 StrongBox).
+    public var minimumSecurityLevel: Int = 0
+    /// Creates the default rules.
+    public init() {}
+}
+
+/// Rules for `android-safetynet` attestation (WebAuthn §8.5).
+public struct SafetyNetPolicy: Sendable {
+    /// Require `ctsProfileMatch` to be true.
+    public var requireCTSProfileMatch: Bool = true
+    /// Accept a `timestampMs` at most this many seconds before the verification time; nil skips
+    /// the freshness check.
+    public var maxAgeSeconds: Int64? = 60
+    /// Accept a `timestampMs` at most this many seconds after the verification time (clock skew).
+    public var maxClockSkewSeconds: Int64 = 10
+    /// Creates the default rules.
+    public init() {}
+}
