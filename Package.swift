@@ -6,12 +6,32 @@
 //   -> DfnsCBOR -> DfnsCrypto -> DfnsWebAuthn -> tools (dfns-bridge CLI, benchmarks)
 import PackageDescription
 
+// The C library for C, C++ and Python hosts is built with
+//   DFNS_BRIDGE_SHARED=1 swift build -c release --product dfns_bridge
+// (scripts/build-shared.sh). Only then are the Swift runtime linked in statically, the exported
+// symbols limited to dfns_* by a version script, and a soname set. Without the variable the
+// manifest has no unsafe flags, so `swift test` links and Swift packages can depend on this one.
+let sharedLibraryFlags: [LinkerSetting] =
+    Context.environment["DFNS_BRIDGE_SHARED"] == "1"
+    ? [.unsafeFlags([
+        "-static-stdlib",
+        "-Xlinker", "--version-script=\(Context.packageDirectory)/dfns_bridge.map",
+        "-Xlinker", "-soname=libdfns_bridge.so.0",
+        "-Xlinker", "-z", "-Xlinker", "noexecstack",
+        "-Xlinker", "-z", "-Xlinker", "relro",
+        "-Xlinker", "-z", "-Xlinker", "now",
+    ], .when(platforms: [.linux]))]
+    : []
+
 let package = Package(
     name: "dfns-bridge",
     products: [
         .library(name: "DfnsCBOR", targets: ["DfnsCBOR"]),
         .library(name: "DfnsCrypto", targets: ["DfnsCrypto"]),
         .library(name: "DfnsWebAuthn", targets: ["DfnsWebAuthn"]),
+        .library(name: "DfnsInspection", targets: ["DfnsInspection"]),
+        // libdfns_bridge.so: the C ABI of include/dfns_bridge.h.
+        .library(name: "dfns_bridge", type: .dynamic, targets: ["DfnsBridgeC"]),
         .executable(name: "dfns-bridge", targets: ["DfnsBridgeTool"]),
         .executable(name: "dfns-bench", targets: ["DfnsBenchmarks"]),
     ],
@@ -41,6 +61,18 @@ let package = Package(
             ]
         ),
 
+        // Human- and JSON-readable reports of WebAuthn structures (the CLI's inspect, dfns_inspect).
+        .target(name: "DfnsInspection", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto"]),
+
+        // MARK: C ABI
+        // include/dfns_bridge.h as a Swift module, so @c @implementation checks every signature.
+        .systemLibrary(name: "CDfnsBridgeAPI"),
+        .target(
+            name: "DfnsBridgeC",
+            dependencies: ["DfnsWebAuthn", "DfnsInspection", "DfnsCrypto", "CDfnsBridgeAPI"],
+            linkerSettings: sharedLibraryFlags
+        ),
+
         // Runs third-party WebAuthn vector files against the library (used by the CLI and the tests).
         .target(name: "DfnsConformance", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto"]),
 
@@ -48,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "DfnsBridgeTool",
             dependencies: [
-                "DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance",
+                "DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsInspection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +92,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR"]),
         .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto"]),
+        .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn"]),
         .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance"]),
     ]
 )

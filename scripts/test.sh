@@ -3,7 +3,13 @@
 #   1. swift build and swift test (Swift Testing and XCTest) on the whole package;
 #   2. the WebAuthn conformance vectors through `dfns-bridge conformance` (fails when a verdict
 #      contradicts a vector's `expected`);
-#   3. the CMake build (which drives `swift build -c release --product dfns-bridge`) and its CTest tests.
+#   3. the CMake configure; the C library libdfns_bridge.so (CMake target dfns_bridge_shared, which
+#      runs scripts/build-shared.sh); the CMake build (the release tool, the C tests, the C benchmark);
+#   4. CTest: the vectors and inspect through the tool, the C tests of tests/c (robustness, end to
+#      end, threads), the export check, the install + find_package/pkg-config consumer, and the
+#      C tests under valgrind (label "valgrind");
+#   5. scripts/test-python.sh and scripts/test-examples.sh, when they exist.
+# It ends with a summary and the time of each step.
 # The vectors are read from ../shared beside the repository; set DFNS_SHARED_DIR to use another copy.
 set -euo pipefail
 
@@ -16,7 +22,17 @@ cd "$root"
 logs="$root/build/test-logs"
 mkdir -p "$logs"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step's wall time, for the summary.
+timings=()
+step_name=""
+step_start=$SECONDS
+total_start=$SECONDS
+end_step() {
+  if [ -n "$step_name" ]; then
+    timings+=("$(printf '%-44s %5d s' "$step_name" $((SECONDS - step_start)))")
+  fi
+}
+step() { end_step; step_name="$*"; step_start=$SECONDS; printf '\n==> %s\n' "$*"; }
 run() { printf '+ %s\n' "$*"; "$@"; }
 
 step "setup"
@@ -32,13 +48,51 @@ step "conformance: $vectors"
 bin="$(swift build --show-bin-path)"
 run "$bin/dfns-bridge" conformance "$vectors" | tee "$logs/conformance.log"
 
-step "cmake + ctest"
-run cmake -S "$root" -B "$root/build/cmake" -DDFNS_SHARED_DIR="$shared"
-run cmake --build "$root/build/cmake"
-run ctest --test-dir "$root/build/cmake" --output-on-failure 2>&1 | tee "$logs/ctest.log"
+cmake_build="$root/build/cmake"
+step "cmake configure"
+run cmake -S "$root" -B "$cmake_build" -DDFNS_SHARED_DIR="$shared"
 
-step "summary"
+step "shared library (scripts/build-shared.sh)"
+run cmake --build "$cmake_build" --target dfns_bridge_shared
+
+step "cmake build (tool, C tests, C benchmark)"
+run cmake --build "$cmake_build"
+
+step "ctest (vectors, C tests, exports, consumer, valgrind)"
+run ctest --test-dir "$cmake_build" --output-on-failure 2>&1 | tee "$logs/ctest.log"
+# Every test's output, for the summary (ctest prints it only on failure).
+cp "$cmake_build/Testing/Temporary/LastTest.log" "$logs/ctest-output.log"
+
+python_summary="(scripts/test-python.sh does not exist)"
+if [ -f "$root/scripts/test-python.sh" ]; then
+  step "python (scripts/test-python.sh)"
+  run bash "$root/scripts/test-python.sh" 2>&1 | tee "$logs/python.log"
+  python_summary="$(grep -E '(passed|failed|error)' "$logs/python.log" | tail -n 1)"
+fi
+
+examples_summary="(scripts/test-examples.sh does not exist)"
+if [ -f "$root/scripts/test-examples.sh" ]; then
+  step "examples (scripts/test-examples.sh)"
+  run bash "$root/scripts/test-examples.sh" 2>&1 | tee "$logs/examples.log"
+  examples_summary="$(tail -n 1 "$logs/examples.log")"
+fi
+end_step
+
+step_name=""
+printf '\n==> summary\n'
+out="$logs/ctest-output.log"
 echo "swift test, XCTest: $(grep -E 'Executed [0-9]+ tests?, with' "$logs/swift-test.log" | tail -n 1 | sed 's/^[[:space:]]*//')"
 echo "swift test, Swift Testing: $(grep -E 'Test run with [0-9]+ tests?' "$logs/swift-test.log" | tail -n 1)"
 echo "conformance: $(tail -n 1 "$logs/conformance.log")"
+so="$(readlink -f "$cmake_build/lib/libdfns_bridge.so")"
+echo "shared library: $so ($(stat -c %s "$so") bytes, $(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/soname \1/p'))"
 echo "ctest: $(grep -E 'tests passed|tests failed' "$logs/ctest.log" | tail -n 1)"
+echo "C tests: $(grep -hE '^test_[a-z_]+: [0-9]+ (of [0-9]+ )?checks' "$out" | paste -sd ';' | sed 's/;/; /g')"
+echo "exports: $(grep -E '^exports (OK|FAILED)' "$out" | tail -n 1)"
+echo "cmake consumer: $(grep -E '^cmake-consumer: ' "$out" | tail -n 1)"
+echo "$(grep -E '^valgrind: definitely lost:' "$out" | tail -n 1 | sed 's/; logs in .*//')"
+echo "python: $python_summary"
+echo "examples: $examples_summary"
+echo "time per step:"
+printf '  %s\n' "${timings[@]}"
+echo "total: $((SECONDS - total_start)) s"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DfnsConformance
+import DfnsInspection
 
 /// `dfns-bridge conformance DIR`: runs third-party WebAuthn vectors through the library.
 struct ConformanceCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import DfnsCBOR
+import DfnsInspection
 import DfnsWebAuthn
 
 extension InspectKind: ExpressibleByArgument {}
@@ -35,11 +35,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         do {
             let (kind, report) = try inspect()
-            if json {
-                print(ReportJSONRenderer.render(.object([ReportField("type", .text(kind.rawValue))]) + report))
-            } else {
-                print(ReportTextRenderer.render(title: kind.title, report))
-            }
+            print(Inspector.render(kind, report, format: json ? .json : .text))
         } catch let error as ToolError {
             Console.error(ReportTextRenderer.printable("error: \(error.code): \(error.message)"))
             throw ExitCode(1)
@@ -62,30 +58,6 @@ struct InspectCommand: ParsableCommand {
         case (_?, _?):
             throw ToolError(code: "invalid_argument", message: "give either a base64url value or --file PATH, not both")
         }
-        let kind = type == .detect ? InspectInput.detect(bytes) : type
-        switch kind {
-        case .attestationObject, .detect:
-            return (.attestationObject, AttestationObjectReport.value(try AttestationObject(bytes: bytes), rpId: rpId))
-        case .authenticatorData:
-            return (kind, AuthenticatorDataReport.value(try AuthenticatorData(bytes: bytes), rpId: rpId))
-        case .clientData:
-            return (kind, ClientDataReport.value(try CollectedClientData(bytes: bytes)))
-        case .coseKey:
-            let decoded: CBORValue
-            do {
-                decoded = try CBORDecoder.decode(bytes)
-            } catch {
-                throw ToolError(code: "malformed_cbor", message: "COSE key: \(error)")
-            }
-            return (kind, COSEKeyReport.value(coseBytes: bytes, decoded: decoded))
-        }
-    }
-}
-
-extension ReportValue {
-    /// Joins two objects' fields (used to put `type` first in the JSON document).
-    static func + (lhs: ReportValue, rhs: ReportValue) -> ReportValue {
-        guard case .object(let a) = lhs, case .object(let b) = rhs else { return rhs }
-        return .object(a + b)
+        return try Inspector.inspect(bytes, kind: type, rpId: rpId)
     }
 }

@@ -72,20 +72,20 @@ public final class PublicKey: @unchecked Sendable {
         point.reserveCapacity(1 + 2 * n)
         point += x
         point += y
-        let pkey = try point.withUnsafeBufferPointer { (buf) throws(CryptoError) -> OpaquePointer in
-            // The builder keeps a pointer to `buf` until OSSL_PARAM_BLD_to_param copies it, which
-            // happens inside fromData, i.e. while `buf` is still valid.
-            try fromData(type: "EC", selection: publicKeySelection) { (bld) throws(CryptoError) in
-                guard OSSL_PARAM_BLD_push_utf8_string(bld, ParamKey.groupName.pointer, curve.groupNameCString, 0) == 1,
-                      OSSL_PARAM_BLD_push_octet_string(bld, ParamKey.publicKey.pointer, buf.baseAddress, buf.count) == 1
-                else { throw openSSLFailure("OSSL_PARAM_BLD_push") }
-            }
+        // Import by duplicating a parameters-only key of the curve and setting the encoded point:
+        // EVP_PKEY_fromdata would rebuild the curve's group on every call (more than half the cost
+        // of an import). Setting the point decodes it with EC_POINT_oct2point, which rejects points
+        // off the curve; the fixed 0x04 ‖ x ‖ y form cannot encode the point at infinity.
+        guard let template = ECKeyTemplates.template(for: curve), let pkey = EVP_PKEY_dup(template) else {
+            throw openSSLFailure("EVP_PKEY_dup")
         }
-        do throws(CryptoError) {
-            try checkPublicPoint(pkey)
-        } catch {
+        let accepted = point.withUnsafeBufferPointer { buf in
+            EVP_PKEY_set1_encoded_public_key(pkey, buf.baseAddress, buf.count) == 1
+        }
+        guard accepted else {
             EVP_PKEY_free(pkey)
-            throw error
+            ERR_clear_error()
+            throw .invalidKey("\(curve.name) point is not on the curve")
         }
         let key = PublicKey(pkey: pkey, kind: .ec(curve), components: .ec(curve, x: x, y: y))
         if curve == .secp256k1, key.secp256k1Key == nil {
@@ -249,6 +249,28 @@ public final class PublicKey: @unchecked Sendable {
             throw .invalidKey("\(type) key rejected: \(drainOpenSSLErrors())")
         }
         return pkey
+    }
+
+    /// Parameters-only EC keys, one per curve, built once and only read afterwards (EVP_PKEY_dup of a
+    /// shared key is safe from many threads).
+    enum ECKeyTemplates {
+        nonisolated(unsafe) private static let templates: [EllipticCurve: OpaquePointer] = {
+            var result: [EllipticCurve: OpaquePointer] = [:]
+            for curve in EllipticCurve.allCases {
+                // EVP_PKEY_KEY_PARAMETERS (0x84): the group only.
+                if let pkey = try? PublicKey.fromData(type: "EC", selection: 0x04 | 0x80, push: { (bld) throws(CryptoError) in
+                    guard OSSL_PARAM_BLD_push_utf8_string(bld, ParamKey.groupName.pointer, curve.groupNameCString, 0) == 1 else {
+                        throw openSSLFailure("OSSL_PARAM_BLD_push")
+                    }
+                }) {
+                    result[curve] = pkey
+                }
+            }
+            return result
+        }()
+
+        /// The template for `curve`, or nil if OpenSSL could not build it.
+        static func template(for curve: EllipticCurve) -> OpaquePointer? { templates[curve] }
     }
 
     /// Rejects EC points that are off the curve or at infinity (`EVP_PKEY_public_check_quick`;

@@ -31,3 +31,17 @@ struct JSONParserTests {
         #expect(throws: JSONParseError.self) { try small.parse(Array("[1,2,3]".utf8)) }
     }
 }
+
+@Suite("JSON parser, large objects")
+struct JSONParserLargeObjectTests {
+    @Test("duplicate names are found in objects past the linear-scan size")
+    func largeObjects() throws {
+        let members = (0..<40).map { "\"k\($0)\":\($0)" }
+        let ok = "{" + members.joined(separator: ",") + "}"
+        #expect(try JSONParser().parse(Array(ok.utf8))["k39"] == .number("39"))
+        let duplicateLate = "{" + (members + ["\"k3\":0"]).joined(separator: ",") + "}"
+        #expect(throws: JSONParseError.self) { try JSONParser().parse(Array(duplicateLate.utf8)) }
+        let duplicateEarly = "{" + (["\"k20\":0"] + members).joined(separator: ",") + "}"
+        #expect(throws: JSONParseError.self) { try JSONParser().parse(Array(duplicateEarly.utf8)) }
+    }
+}

@@ -81,13 +81,23 @@ public struct JSONParser {
             guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
             index += 1
             var members: [(String, JSONValue)] = []
+            // Small objects (clientDataJSON has about five members) are checked for duplicate
+            // names by a linear scan; larger ones switch to a set so the check stays linear.
+            var names: Set<String>? = nil
             skipWhitespace()
             if current == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\"") else { throw fail("expected a member name") }
                 let name = try parseString()
-                if members.contains(where: { $0.0 == name }) {
+                if members.count == 16 { names = Set(members.map { $0.0 }) }
+                let duplicate: Bool
+                if names != nil {
+                    duplicate = names?.insert(name).inserted == false  // mutates the set in place
+                } else {
+                    duplicate = members.contains(where: { $0.0 == name })
+                }
+                if duplicate {
                     throw fail("duplicate member name \"\(name)\"")
                 }
                 skipWhitespace()
@@ -166,37 +176,37 @@ public struct JSONParser {
 
         mutating func parseString() throws(JSONParseError) -> String {
             index += 1  // opening quote
-            var scalars = String.UnicodeScalarView()
+            var result = ""
             var runStart = index
-            func flushRun(_ scalars: inout String.UnicodeScalarView, _ bytes: ArraySlice<UInt8>) throws(JSONParseError) {
+            func flushRun(_ result: inout String, _ bytes: ArraySlice<UInt8>) throws(JSONParseError) {
                 guard !bytes.isEmpty else { return }
                 guard let s = String(validating: bytes, as: UTF8.self) else {
                     throw JSONParseError(offset: bytes.startIndex, message: "invalid UTF-8 in string")
                 }
-                scalars.append(contentsOf: s.unicodeScalars)
+                result.append(s)
             }
             while true {
                 guard let b = current else { throw fail("unterminated string") }
                 if b == UInt8(ascii: "\"") {
-                    try flushRun(&scalars, bytes[runStart..<index])
+                    try flushRun(&result, bytes[runStart..<index])
                     index += 1
-                    return String(scalars)
+                    return result
                 }
                 if b < 0x20 { throw fail("unescaped control character in string") }
                 if b != UInt8(ascii: "\\") { index += 1; continue }
-                try flushRun(&scalars, bytes[runStart..<index])
+                try flushRun(&result, bytes[runStart..<index])
                 index += 1
                 guard let e = current else { throw fail("unterminated escape") }
                 index += 1
                 switch e {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""): result.unicodeScalars.append("\"")
+                case UInt8(ascii: "\\"): result.unicodeScalars.append("\\")
+                case UInt8(ascii: "/"): result.unicodeScalars.append("/")
+                case UInt8(ascii: "b"): result.unicodeScalars.append("\u{08}")
+                case UInt8(ascii: "f"): result.unicodeScalars.append("\u{0C}")
+                case UInt8(ascii: "n"): result.unicodeScalars.append("\n")
+                case UInt8(ascii: "r"): result.unicodeScalars.append("\r")
+                case UInt8(ascii: "t"): result.unicodeScalars.append("\t")
                 case UInt8(ascii: "u"):
                     let unit = try parseHex4()
                     var codePoint = unit
@@ -211,7 +221,7 @@ public struct JSONParser {
                         throw fail("unpaired surrogate")
                     }
                     guard let scalar = Unicode.Scalar(codePoint) else { throw fail("invalid code point") }
-                    scalars.append(scalar)
+                    result.unicodeScalars.append(scalar)
                 default: throw fail("invalid escape character")
                 }
                 runStart = index

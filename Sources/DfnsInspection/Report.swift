@@ -2,7 +2,7 @@ import DfnsCrypto
 
 /// A value in an `inspect` report. One report is built per input and rendered either as indented
 /// text for a person (``ReportTextRenderer``) or as one JSON document (``ReportJSONRenderer``).
-indirect enum ReportValue {
+public indirect enum ReportValue: Sendable {
     /// A string.
     case text(String)
     /// A signed integer.
@@ -24,24 +24,24 @@ indirect enum ReportValue {
 }
 
 /// One named value of a report object.
-struct ReportField {
+public struct ReportField: Sendable {
     /// Who sees a field: both outputs, only the text output, or only the JSON document.
-    enum Audience {
+    public enum Audience: Sendable {
         case both
         case person
         case machine
     }
 
     /// The JSON member name (camelCase).
-    let key: String
+    public let key: String
     /// The label shown to a person.
-    let label: String
+    public let label: String
     /// The value.
-    let value: ReportValue
+    public let value: ReportValue
     /// Which outputs show the field.
-    let audience: Audience
+    public let audience: Audience
 
-    init(_ key: String, _ label: String, _ value: ReportValue, audience: Audience = .both) {
+    public init(_ key: String, _ label: String, _ value: ReportValue, audience: Audience = .both) {
         self.key = key
         self.label = label
         self.value = value
@@ -49,14 +49,14 @@ struct ReportField {
     }
 
     /// A field whose label is its key.
-    init(_ key: String, _ value: ReportValue, audience: Audience = .both) {
+    public init(_ key: String, _ value: ReportValue, audience: Audience = .both) {
         self.init(key, key, value, audience: audience)
     }
 }
 
 /// Writes a report as one pretty-printed JSON document.
-enum ReportJSONRenderer {
-    static func render(_ value: ReportValue) -> String {
+public enum ReportJSONRenderer {
+    public static func render(_ value: ReportValue) -> String {
         var out = ""
         write(value, indent: 0, to: &out)
         return out
@@ -97,11 +97,11 @@ enum ReportJSONRenderer {
 }
 
 /// Writes a report as indented `label: value` lines for a person.
-enum ReportTextRenderer {
+public enum ReportTextRenderer {
     /// Byte strings longer than this are shown as their first bytes and their length.
-    static let maxBytesShown = 72
+    public static let maxBytesShown = 72
 
-    static func render(title: String, _ value: ReportValue) -> String {
+    public static func render(title: String, _ value: ReportValue) -> String {
         var lines = [title]
         if case .object(let fields) = value {
             writeFields(fields, indent: 1, to: &lines)
@@ -152,7 +152,7 @@ enum ReportTextRenderer {
 
     /// `s` with control characters (C0, DEL, C1) written as `\u{…}`, so that text taken from the
     /// input cannot move the cursor or recolour the terminal.
-    static func printable(_ s: String) -> String {
+    public static func printable(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
             if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {

@@ -1,0 +1,105 @@
+import CDfnsBridgeAPI
+import DfnsCBOR
+import DfnsWebAuthn
+
+// Assertion (include/dfns_bridge.h, "Assertion").
+
+/// A `dfns_assertion_t`: a verified assertion.
+final class AssertionBox: HandleBox {
+    override class var typeName: String { "dfns_assertion_t" }
+
+    let result: AssertionResult
+    let extensions: CBuffer?
+
+    init(_ result: AssertionResult) throws(BridgeError) {
+        self.result = result
+        extensions = try result.extensions.map { (value) throws(BridgeError) in try CBuffer(CBOREncoder.encode(value)) }
+    }
+}
+
+/// Reads a `dfns_stored_credential`.
+private func storedCredential(_ credential: UnsafePointer<dfns_stored_credential>?) throws(BridgeError) -> StoredCredential {
+    guard let credential else { throw .argument("credential is NULL") }
+    let record = credential.pointee
+    guard let keyPointer: OpaquePointer = record.key else { throw .argument("credential->key is NULL") }
+    let key = try Handle.borrow(keyPointer, as: PublicKeyBox.self, name: "credential->key")
+    let backupEligible: Bool?
+    switch record.backup_eligible {
+    case 0: backupEligible = false
+    case 1: backupEligible = true
+    case -1: backupEligible = nil
+    default: throw .argument("credential->backup_eligible must be 0, 1 or -1, found \(record.backup_eligible)")
+    }
+    return StoredCredential(credentialId: [], publicKey: key.key, signCount: record.sign_count, backupEligible: backupEligible)
+}
+
+@c @implementation
+public func dfns_assertion_verify(_ policy: OpaquePointer?, _ credential: UnsafePointer<dfns_stored_credential>?, _ client_data_json: UnsafePointer<UInt8>?, _ client_data_json_len: Int, _ authenticator_data: UnsafePointer<UInt8>?, _ authenticator_data_len: Int, _ signature: UnsafePointer<UInt8>?, _ signature_len: Int, _ challenge: UnsafePointer<UInt8>?, _ challenge_len: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    out?.pointee = nil
+    return guarded("dfns_assertion_verify") { () throws(BridgeError) in
+        let out = try Arguments.output(out, "out")
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let stored = try storedCredential(credential)
+        let clientDataJSON = try Arguments.bytes(client_data_json, client_data_json_len, "client_data_json")
+        let authenticatorData = try Arguments.bytes(authenticator_data, authenticator_data_len, "authenticator_data")
+        let signature = try Arguments.bytes(signature, signature_len, "signature")
+        let challenge = try challengeBytes(challenge, challenge_len)
+        let verifier = box.assertionVerifier
+        let result = try verifying { () throws(WebAuthnError) in
+            try verifier.verify(clientDataJSON: clientDataJSON, authenticatorData: authenticatorData, signature: signature,
+                                expectedChallenge: challenge, credential: stored)
+        }
+        out.pointee = Handle.retained(try AssertionBox(result))
+    }
+}
+
+@c @implementation
+public func dfns_assertion_verify_hash(_ policy: OpaquePointer?, _ credential: UnsafePointer<dfns_stored_credential>?, _ client_data_hash: UnsafePointer<UInt8>?, _ client_data_hash_len: Int, _ authenticator_data: UnsafePointer<UInt8>?, _ authenticator_data_len: Int, _ signature: UnsafePointer<UInt8>?, _ signature_len: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    out?.pointee = nil
+    return guarded("dfns_assertion_verify_hash") { () throws(BridgeError) in
+        let out = try Arguments.output(out, "out")
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let stored = try storedCredential(credential)
+        let hash = try clientDataHashBytes(client_data_hash, client_data_hash_len)
+        let authenticatorData = try Arguments.bytes(authenticator_data, authenticator_data_len, "authenticator_data")
+        let signature = try Arguments.bytes(signature, signature_len, "signature")
+        let verifier = box.assertionVerifier
+        let result = try verifying { () throws(WebAuthnError) in
+            try verifier.verify(clientDataHash: hash, authenticatorData: authenticatorData, signature: signature, credential: stored)
+        }
+        out.pointee = Handle.retained(try AssertionBox(result))
+    }
+}
+
+@c @implementation
+public func dfns_assertion_free(_ assertion: UnsafeMutablePointer<OpaquePointer?>?) {
+    Handle.release(assertion, as: AssertionBox.self)
+}
+
+@c @implementation
+public func dfns_assertion_sign_count(_ assertion: OpaquePointer?, _ sign_count: UnsafeMutablePointer<UInt32>?) -> Int32 {
+    scalar("dfns_assertion_sign_count", sign_count, zero: 0) { () throws(BridgeError) in
+        try Handle.borrow(assertion, as: AssertionBox.self, name: "assertion").result.signCount
+    }
+}
+
+@c @implementation
+public func dfns_assertion_flags(_ assertion: OpaquePointer?, _ flags: UnsafeMutablePointer<UInt8>?) -> Int32 {
+    scalar("dfns_assertion_flags", flags, zero: 0) { () throws(BridgeError) in
+        try Handle.borrow(assertion, as: AssertionBox.self, name: "assertion").result.flags.rawValue
+    }
+}
+
+@c @implementation
+public func dfns_assertion_sign_count_regressed(_ assertion: OpaquePointer?, _ regressed: UnsafeMutablePointer<Int32>?) -> Int32 {
+    scalar("dfns_assertion_sign_count_regressed", regressed, zero: 0) { () throws(BridgeError) in
+        try Handle.borrow(assertion, as: AssertionBox.self, name: "assertion").result.signCountRegressed ? 1 : 0
+    }
+}
+
+@c @implementation
+public func dfns_assertion_extensions(_ assertion: OpaquePointer?, _ ptr: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, _ len: UnsafeMutablePointer<Int>?) -> Int32 {
+    borrowedBytes("dfns_assertion_extensions", ptr, len) { () throws(BridgeError) in
+        try Handle.borrow(assertion, as: AssertionBox.self, name: "assertion").extensions
+    }
+}

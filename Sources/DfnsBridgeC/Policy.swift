@@ -1,0 +1,167 @@
+import CDfnsBridgeAPI
+import DfnsCrypto
+import DfnsWebAuthn
+
+// Relying-party policy (include/dfns_bridge.h, "Relying-party policy").
+
+/// A `dfns_policy_t`: a ``RelyingPartyPolicy`` and the verifiers built from it. Non-const calls
+/// (one thread) change it and rebuild the verifiers; const calls only read them.
+final class PolicyBox: HandleBox {
+    override class var typeName: String { "dfns_policy_t" }
+
+    private(set) var policy: RelyingPartyPolicy
+    private(set) var registrationVerifier: RegistrationVerifier
+    private(set) var assertionVerifier: AssertionVerifier
+
+    init(_ policy: RelyingPartyPolicy) {
+        self.policy = policy
+        self.registrationVerifier = RegistrationVerifier(policy: policy)
+        self.assertionVerifier = AssertionVerifier(policy: policy)
+    }
+
+    /// Applies `change` and rebuilds the verifiers.
+    func update(_ change: (inout RelyingPartyPolicy) -> Void) {
+        change(&policy)
+        registrationVerifier = RegistrationVerifier(policy: policy)
+        assertionVerifier = AssertionVerifier(policy: policy)
+    }
+}
+
+/// The boolean options of dfns_policy_option, as key paths into the policy.
+enum PolicyOption {
+    static func keyPath(_ option: Int32) throws(BridgeError) -> WritableKeyPath<RelyingPartyPolicy, Bool> {
+        switch dfns_policy_option(rawValue: UInt32(bitPattern: option)) {
+        case DFNS_POLICY_ALLOW_CROSS_ORIGIN: return \.allowCrossOrigin
+        case DFNS_POLICY_REQUIRE_USER_VERIFICATION: return \.requireUserVerification
+        case DFNS_POLICY_REQUIRE_USER_PRESENCE: return \.requireUserPresence
+        case DFNS_POLICY_ALLOW_SHA1: return \.allowSHA1
+        case DFNS_POLICY_USE_BUILTIN_TRUST_ANCHORS: return \.useBuiltInTrustAnchors
+        case DFNS_POLICY_REQUIRE_TRUSTED_ATTESTATION: return \.requireTrustedAttestation
+        case DFNS_POLICY_ALLOW_SELF_ATTESTATION: return \.allowSelfAttestation
+        case DFNS_POLICY_ALLOW_NONE_ATTESTATION: return \.allowNoneAttestation
+        case DFNS_POLICY_COMPOUND_REQUIRES_ALL: return \.compoundRequiresAll
+        case DFNS_POLICY_FLAG_SIGN_COUNT_REGRESSION: return \.flagSignCountRegression
+        case DFNS_POLICY_ENFORCE_CERTIFICATE_PROFILE: return \.enforceCertificateProfile
+        case DFNS_POLICY_ALLOW_INDEFINITE_LENGTH_CBOR: return \.allowIndefiniteLengthCBOR
+        case DFNS_POLICY_ANDROID_KEY_REQUIRE_ORIGIN_GENERATED: return \.androidKey.requireOriginGenerated
+        case DFNS_POLICY_ANDROID_KEY_REQUIRE_PURPOSE_SIGN: return \.androidKey.requirePurposeSign
+        case DFNS_POLICY_ANDROID_KEY_TEE_ENFORCED_ONLY: return \.androidKey.teeEnforcedOnly
+        case DFNS_POLICY_SAFETYNET_REQUIRE_CTS_PROFILE_MATCH: return \.safetyNet.requireCTSProfileMatch
+        default: throw .argument("option \(option) is not a dfns_policy_option")
+        }
+    }
+}
+
+extension RelyingPartyPolicy {
+    /// ``signCountPolicy`` as the boolean DFNS_POLICY_FLAG_SIGN_COUNT_REGRESSION.
+    fileprivate var flagSignCountRegression: Bool {
+        get { signCountPolicy == .flag }
+        set { signCountPolicy = newValue ? .flag : .reject }
+    }
+}
+
+/// The attestation formats dfns_policy_add_trust_anchor accepts.
+private let trustAnchorFormats: Set<String> = ["packed", "tpm", "fido-u2f", "android-key", "apple", "android-safetynet"]
+
+@c @implementation
+public func dfns_policy_new(_ rp_id: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    out?.pointee = nil
+    return guarded("dfns_policy_new") { () throws(BridgeError) in
+        let out = try Arguments.output(out, "out")
+        let rpId = try Arguments.string(rp_id, "rp_id")
+        out.pointee = Handle.retained(PolicyBox(RelyingPartyPolicy(rpId: rpId, allowedOrigins: [])))
+    }
+}
+
+@c @implementation
+public func dfns_policy_free(_ policy: UnsafeMutablePointer<OpaquePointer?>?) {
+    Handle.release(policy, as: PolicyBox.self)
+}
+
+@c @implementation
+public func dfns_policy_add_origin(_ policy: OpaquePointer?, _ origin: UnsafePointer<CChar>?) -> Int32 {
+    guarded("dfns_policy_add_origin") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let origin = try Arguments.string(origin, "origin")
+        box.update { if !$0.allowedOrigins.contains(origin) { $0.allowedOrigins.append(origin) } }
+    }
+}
+
+@c @implementation
+public func dfns_policy_add_top_origin(_ policy: OpaquePointer?, _ origin: UnsafePointer<CChar>?) -> Int32 {
+    guarded("dfns_policy_add_top_origin") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let origin = try Arguments.string(origin, "origin")
+        box.update { if !$0.allowedTopOrigins.contains(origin) { $0.allowedTopOrigins.append(origin) } }
+    }
+}
+
+@c @implementation
+public func dfns_policy_set_option(_ policy: OpaquePointer?, _ option: Int32, _ enabled: Int32) -> Int32 {
+    guarded("dfns_policy_set_option") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let keyPath = try PolicyOption.keyPath(option)
+        box.update { $0[keyPath: keyPath] = enabled != 0 }
+    }
+}
+
+@c @implementation
+public func dfns_policy_get_option(_ policy: OpaquePointer?, _ option: Int32, _ enabled: UnsafeMutablePointer<Int32>?) -> Int32 {
+    scalar("dfns_policy_get_option", enabled, zero: 0) { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        return box.policy[keyPath: try PolicyOption.keyPath(option)] ? 1 : 0
+    }
+}
+
+@c @implementation
+public func dfns_policy_set_algorithms(_ policy: OpaquePointer?, _ algs: UnsafePointer<Int32>?, _ count: Int) -> Int32 {
+    guarded("dfns_policy_set_algorithms") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        guard let algs else { throw .argument("algs is NULL") }
+        guard count > 0 else { throw .argument("count is 0: a policy must accept at least one algorithm") }
+        guard count <= 1024 else { throw .argument("count is \(count), more than 1024 algorithms") }
+        var algorithms: [COSEAlgorithm] = []
+        for value in UnsafeBufferPointer(start: algs, count: count) {
+            guard let algorithm = COSEAlgorithm(rawValue: Int64(value)) else {
+                throw BridgeError(DFNS_ERR_UNSUPPORTED_ALGORITHM, "\(value) is not a dfns_cose_alg")
+            }
+            if !algorithms.contains(algorithm) { algorithms.append(algorithm) }
+        }
+        box.update { $0.allowedAlgorithms = algorithms }
+    }
+}
+
+@c @implementation
+public func dfns_policy_set_verification_time(_ policy: OpaquePointer?, _ unix_seconds: Int64) -> Int32 {
+    guarded("dfns_policy_set_verification_time") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        box.update { $0.verificationTime = unix_seconds < 0 ? nil : unix_seconds }
+    }
+}
+
+@c @implementation
+public func dfns_policy_add_trust_anchor(_ policy: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ cert: UnsafePointer<UInt8>?, _ cert_len: Int) -> Int32 {
+    guarded("dfns_policy_add_trust_anchor") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let format = try Arguments.string(format, "format")
+        guard trustAnchorFormats.contains(format) else {
+            throw .argument("format \"\(format)\" is not one of \(trustAnchorFormats.sorted().joined(separator: ", "))")
+        }
+        let bytes = try Arguments.bytes(cert, cert_len, "cert")
+        guard !bytes.isEmpty else { throw .argument("cert is empty") }
+        let certificates: [Certificate]
+        do throws(CryptoError) {
+            if isPEM(bytes) {
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw .certificate("the PEM text is not valid UTF-8")
+                }
+                certificates = try Certificate.parsePEMBundle(text)
+            } else {
+                certificates = [try Certificate(der: bytes)]
+            }
+        } catch {
+            throw BridgeError(DFNS_ERR_ATTESTATION_CERTIFICATE_INVALID, error.description)
+        }
+        box.update { $0.trustAnchors[format, default: []].append(contentsOf: certificates) }
+    }
+}

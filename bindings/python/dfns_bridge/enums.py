@@ -1,0 +1,155 @@
+"""Enumerations of dfns_bridge.h as Python enums, and the coercions the wrappers use."""
+
+from __future__ import annotations
+
+import enum
+from typing import Union
+
+__all__ = [
+    "CoseAlgorithm",
+    "PolicyOption",
+    "AuthenticatorFlags",
+    "AttestationKind",
+    "InspectKind",
+    "AlgorithmLike",
+]
+
+
+class CoseAlgorithm(enum.IntEnum):
+    """``dfns_cose_alg``: the COSE algorithm identifiers the library verifies.
+
+    The software authenticator signs with ES256, EDDSA, ES256K and RS256.
+    """
+
+    ES256 = -7
+    ESP256 = -9
+    ES384 = -35
+    ESP384 = -51
+    ES512 = -36
+    ESP512 = -52
+    ES256K = -47
+    EDDSA = -8
+    ED25519 = -19
+    ED448 = -53
+    RS256 = -257
+    RS384 = -258
+    RS512 = -259
+    RS1 = -65535  #: verified only with ``Policy(allow_sha1=True)``
+    PS256 = -37
+    PS384 = -38
+    PS512 = -39
+
+
+#: An algorithm argument: a :class:`CoseAlgorithm`, its integer value, or its name ("ES256", "EdDSA").
+AlgorithmLike = Union[CoseAlgorithm, int, str]
+
+
+def coerce_algorithm(value: AlgorithmLike, what: str = "alg") -> int:
+    """The integer COSE identifier of ``value``; unknown integers pass through (the library decides)."""
+    if isinstance(value, bool):
+        raise TypeError(f"{what} must be a CoseAlgorithm, an int or a name, not bool")
+    if isinstance(value, int):
+        if not -(2**31) <= int(value) < 2**31:
+            raise ValueError(f"{what} {value} does not fit in int32_t")
+        return int(value)
+    if isinstance(value, str):
+        key = value.strip().upper().replace("-", "")
+        try:
+            return int(CoseAlgorithm[key])
+        except KeyError:
+            raise ValueError(
+                f"unknown {what} name {value!r}; expected one of {', '.join(a.name for a in CoseAlgorithm)}"
+            ) from None
+    raise TypeError(f"{what} must be a CoseAlgorithm, an int or a name, not {type(value).__name__}")
+
+
+def algorithm_or_int(value: int) -> Union[CoseAlgorithm, int]:
+    """``CoseAlgorithm(value)`` when the value is known, else the plain int."""
+    try:
+        return CoseAlgorithm(value)
+    except ValueError:
+        return value
+
+
+class PolicyOption(enum.IntEnum):
+    """``dfns_policy_option``: boolean policy options (defaults in the docstrings of :class:`Policy`)."""
+
+    ALLOW_CROSS_ORIGIN = 1
+    REQUIRE_USER_VERIFICATION = 2
+    REQUIRE_USER_PRESENCE = 3
+    ALLOW_SHA1 = 4
+    USE_BUILTIN_TRUST_ANCHORS = 5
+    REQUIRE_TRUSTED_ATTESTATION = 6
+    ALLOW_SELF_ATTESTATION = 7
+    ALLOW_NONE_ATTESTATION = 8
+    COMPOUND_REQUIRES_ALL = 9
+    FLAG_SIGN_COUNT_REGRESSION = 10
+    ENFORCE_CERTIFICATE_PROFILE = 11
+    ALLOW_INDEFINITE_LENGTH_CBOR = 12
+    ANDROID_KEY_REQUIRE_ORIGIN_GENERATED = 13
+    ANDROID_KEY_REQUIRE_PURPOSE_SIGN = 14
+    ANDROID_KEY_TEE_ENFORCED_ONLY = 15
+    SAFETYNET_REQUIRE_CTS_PROFILE_MATCH = 16
+
+
+class AuthenticatorFlags(enum.IntFlag):
+    """The authenticator data flags byte."""
+
+    UP = 0x01  #: user present
+    UV = 0x04  #: user verified
+    BE = 0x08  #: backup eligible
+    BS = 0x10  #: backed up
+    AT = 0x40  #: attested credential data included
+    ED = 0x80  #: extension data included
+
+
+class AttestationKind(enum.IntEnum):
+    """``dfns_attestation_kind``: the attestation of software-authenticator registrations."""
+
+    NONE = 0  #: fmt "none"
+    PACKED_SELF = 1  #: fmt "packed", self attestation
+
+
+def coerce_attestation_kind(value: Union[AttestationKind, int, str]) -> int:
+    """Accepts an :class:`AttestationKind`, its int, or "none" / "packed-self" / "packed_self"."""
+    if isinstance(value, bool):
+        raise TypeError("attestation must be an AttestationKind, an int or a name, not bool")
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):
+        key = value.strip().upper().replace("-", "_")
+        try:
+            return int(AttestationKind[key])
+        except KeyError:
+            raise ValueError(f"unknown attestation kind {value!r}; expected 'none' or 'packed-self'") from None
+    raise TypeError(f"attestation must be an AttestationKind, an int or a name, not {type(value).__name__}")
+
+
+class InspectKind(enum.IntEnum):
+    """``dfns_inspect_kind``: what :func:`dfns_bridge.inspect` decodes."""
+
+    DETECT = 0
+    ATTESTATION_OBJECT = 1
+    AUTHENTICATOR_DATA = 2
+    CLIENT_DATA = 3
+    COSE_KEY = 4
+
+
+def coerce_inspect_kind(value: Union[InspectKind, int, str]) -> int:
+    """Accepts an :class:`InspectKind`, its int, or a name such as "attestation_object"."""
+    if isinstance(value, bool):
+        raise TypeError("kind must be an InspectKind, an int or a name, not bool")
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):
+        key = value.strip().upper().replace("-", "_")
+        aliases = {"CLIENT_DATA_JSON": "CLIENT_DATA", "AUTH_DATA": "AUTHENTICATOR_DATA", "COSE": "COSE_KEY"}
+        key = aliases.get(key, key)
+        try:
+            return int(InspectKind[key])
+        except KeyError:
+            raise ValueError(
+                f"unknown inspect kind {value!r}; expected one of "
+                + ", ".join(k.name.lower() for k in InspectKind)
+            ) from None
+    raise TypeError(f"kind must be an InspectKind, an int or a name, not {type(value).__name__}")

@@ -1,0 +1,61 @@
+"""pytest configuration: import the package from this source tree, find the library and ../shared."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+PACKAGE_ROOT = TESTS.parent  # bindings/python
+REPO = PACKAGE_ROOT.parent.parent  # the repository root
+
+# Import dfns_bridge from this tree, not from an installed copy.
+sys.path.insert(0, str(PACKAGE_ROOT))
+
+# Default to the library scripts/build-shared.sh builds, unless the caller chose one.
+_BUILT = REPO / "build" / "lib" / "libdfns_bridge.so.0"
+if not os.environ.get("DFNS_BRIDGE_LIBRARY") and _BUILT.exists():
+    os.environ["DFNS_BRIDGE_LIBRARY"] = str(_BUILT)
+
+
+def shared_dir() -> Path:
+    """../shared beside the repository, or $DFNS_SHARED_DIR."""
+    env = os.environ.get("DFNS_SHARED_DIR")
+    return Path(env).resolve() if env else (REPO.parent / "shared").resolve()
+
+
+def vectors_dir() -> Path:
+    """The third-party WebAuthn vectors (read at test time, never copied into the repository)."""
+    return shared_dir() / "vectors" / "webauthn"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    path = shared_dir()
+    if not path.is_dir():
+        pytest.fail(f"shared folder not found at {path} (set DFNS_SHARED_DIR)")
+    return path
+
+
+@pytest.fixture
+def authenticator() -> Iterator["object"]:
+    from dfns_bridge import SoftwareAuthenticator
+
+    with SoftwareAuthenticator() as device:
+        yield device
+
+
+RP_ID = "example.org"
+ORIGIN = "https://example.org"
+
+
+@pytest.fixture
+def policy() -> Iterator["object"]:
+    from dfns_bridge import Policy
+
+    with Policy(RP_ID, ORIGIN) as p:
+        yield p

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Builds and runs the example programs and the C++ wrapper tests against the C library, stopping
+# at the first failure:
+#   1. build/lib/libdfns_bridge.so.0 (built first with scripts/build-shared.sh when missing);
+#   2. examples/c/main.c            (C11, gcc by default; -Wall -Wextra -Werror -pedantic);
+#   3. examples/cpp/main.cpp        (C++17 through include/dfns_bridge.hpp, g++ by default);
+#   4. tests/cpp/test_cpp.cpp       (the wrapper tests; again with ASan + LeakSanitizer + UBSan,
+#                                    and under valgrind with DFNS_VALGRIND=1);
+#   5. clang++ -fsyntax-only of the C++ sources with the same warnings, when clang++ exists;
+#   6. examples/swift               (a separate SwiftPM package on DfnsWebAuthn, no C layer;
+#                                    scratch path build/swift-example, built incrementally);
+#   7. examples/python/example.py   (when present; DFNS_BRIDGE_LIBRARY points at the .so and
+#                                    PYTHONPATH at bindings/python).
+# Binaries go to build/examples/. Compilers: CC (gcc) and CXX (g++). Called by scripts/test.sh.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+lib="$root/build/lib"
+out="$root/build/examples"
+cc="${CC:-gcc}"
+cxx="${CXX:-g++}"
+
+step() { printf '\n==> %s\n' "$*"; }
+run() { printf '+ %s\n' "$*"; "$@"; }
+fail() { printf 'test-examples: %s\n' "$*" >&2; exit 1; }
+
+step "shared library"
+if [ ! -e "$lib/libdfns_bridge.so.0" ]; then
+    run bash scripts/build-shared.sh
+fi
+[ -e "$lib/libdfns_bridge.so.0" ] || fail "build/lib/libdfns_bridge.so.0 is missing after scripts/build-shared.sh"
+[ -e "$lib/libdfns_bridge.so" ] || fail "build/lib/libdfns_bridge.so (the link-time name) is missing"
+echo "using $(readlink -f "$lib/libdfns_bridge.so.0")"
+
+mkdir -p "$out"
+warnings=(-Wall -Wextra -Werror -pedantic)
+link=(-L "$lib" -ldfns_bridge "-Wl,-rpath,$lib")
+
+step "C example (examples/c)"
+run "$cc" -std=c11 "${warnings[@]}" -I include examples/c/main.c "${link[@]}" -o "$out/example_c"
+run "$out/example_c"
+
+step "C++ example (examples/cpp)"
+run "$cxx" -std=c++17 "${warnings[@]}" -I include examples/cpp/main.cpp "${link[@]}" -o "$out/example_cpp"
+run "$out/example_cpp"
+
+step "C++ wrapper tests (tests/cpp)"
+run "$cxx" -std=c++17 "${warnings[@]}" -g -pthread -I include tests/cpp/test_cpp.cpp "${link[@]}" -o "$out/test_cpp"
+run "$out/test_cpp"
+# The same tests with AddressSanitizer, LeakSanitizer and UBSan in the test program: LSan watches
+# every malloc of the process, the library's included, so a handle a wrapper fails to free (or the
+# library fails to release) is reported as a leak and fails the step.
+if echo 'int main() { return 0; }' | "$cxx" -x c++ -fsanitize=address,undefined - -o /dev/null 2>/dev/null; then
+    run "$cxx" -std=c++17 "${warnings[@]}" -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+        -fno-omit-frame-pointer -pthread -I include tests/cpp/test_cpp.cpp "${link[@]}" -o "$out/test_cpp_asan"
+    run env ASAN_OPTIONS=detect_leaks=1 "$out/test_cpp_asan"
+else
+    echo "skipped the sanitizer run: $cxx cannot link -fsanitize=address,undefined"
+fi
+if [ "${DFNS_VALGRIND:-0}" = "1" ]; then
+    command -v valgrind >/dev/null || fail "DFNS_VALGRIND=1 but valgrind is not installed"
+    # Definite and indirect leaks fail the run; "possibly lost" blocks are the Swift runtime's
+    # metadata caches (interior pointers, by design) and are reported but not counted.
+    run valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --show-leak-kinds=definite,indirect --error-exitcode=99 "$out/test_cpp"
+    run valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --show-leak-kinds=definite,indirect --error-exitcode=99 "$out/example_c"
+fi
+
+if command -v clang++ >/dev/null; then
+    step "clang++ (syntax and warnings only)"
+    for source in examples/cpp/main.cpp tests/cpp/test_cpp.cpp; do
+        run clang++ -std=c++17 "${warnings[@]}" -I include -fsyntax-only "$source"
+    done
+fi
+
+step "Swift example (examples/swift)"
+# The library's own shared-library flags (DFNS_BRIDGE_SHARED) are for the .so only.
+swift_build=(env -u DFNS_BRIDGE_SHARED swift build --package-path examples/swift --scratch-path "$root/build/swift-example")
+run "${swift_build[@]}"
+run "$("${swift_build[@]}" --show-bin-path)/dfns-swift-example"
+
+step "Python example (examples/python)"
+if [ -f examples/python/example.py ]; then
+    # The binding from the source tree (bindings/python) ahead of any installed copy.
+    run env DFNS_BRIDGE_LIBRARY="$lib/libdfns_bridge.so.0" PYTHONPATH="$root/bindings/python${PYTHONPATH:+:$PYTHONPATH}" \
+        python3 examples/python/example.py
+else
+    echo "skipped: examples/python/example.py is not there"
+fi
+
+step "examples: all passed"
