@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 //
-// dfns-bridge: WebAuthn verification and Dfns Delegated Signing, as Swift packages and (later) a C ABI.
+// dfns-bridge: WebAuthn verification (and, later, Dfns Delegated Signing) as Swift packages and a C ABI.
 // Layers (a lower layer never imports a higher one):
 //   C system modules (CLibCBOR, COpenSSL, CSecp256k1, COpenSSLShims)
-//   -> DfnsCBOR -> DfnsCrypto -> DfnsWebAuthn -> tools (dfns-bridge CLI, benchmarks)
+//   -> DfnsCBOR -> DfnsCrypto -> DfnsWebAuthn -> DfnsInspection, DfnsConformance
+//   -> DfnsBridgeC (the C ABI) and tools (dfns-bridge CLI, benchmarks)
 import PackageDescription
 
 // The C library for C, C++ and Python hosts is built with
@@ -15,6 +16,11 @@ let sharedLibraryFlags: [LinkerSetting] =
     Context.environment["DFNS_BRIDGE_SHARED"] == "1"
     ? [.unsafeFlags([
         "-static-stdlib",
+        // swift-asn1 imports FoundationEssentials; its static archive needs these two as well.
+        "-l_FoundationCollections", "-l_FoundationCShims",
+        // Any undefined symbol is a link error; never unmap on dlclose (thread-exit destructors).
+        "-Xlinker", "-z", "-Xlinker", "defs",
+        "-Xlinker", "-z", "-Xlinker", "nodelete",
         "-Xlinker", "--version-script=\(Context.packageDirectory)/dfns_bridge.map",
         "-Xlinker", "-soname=libdfns_bridge.so.0",
         "-Xlinker", "-z", "-Xlinker", "noexecstack",
@@ -92,7 +98,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR"]),
         .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto"]),
-        .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn"]),
+        .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn", "DfnsCrypto", "DfnsInspection"]),
         .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance"]),
     ]
 )

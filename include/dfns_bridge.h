@@ -35,6 +35,12 @@
 extern "C" {
 #endif
 
+/* The nullability qualifiers are a clang extension; -pedantic would warn on each use. */
+#if defined(__clang__)
+#  pragma clang diagnostic push
+#  pragma clang diagnostic ignored "-Wnullability-extension"
+#endif
+
 /* ----------------------------------------------------------------------------------------------
  * Portability macros
  * ------------------------------------------------------------------------------------------- */
@@ -395,7 +401,7 @@ typedef struct dfns_assertion dfns_assertion_t;
 
 /** What the relying party stored about the credential. */
 typedef struct dfns_stored_credential {
-    const dfns_public_key_t *key;   /**< the credential public key (required) */
+    const dfns_public_key_t *DFNS_NULLABLE key;   /**< the credential public key (required) */
     uint32_t sign_count;            /**< the last stored signature counter */
     int backup_eligible;            /**< the BE recorded at registration: 0, 1, or -1 to skip the check */
 } dfns_stored_credential;
@@ -534,6 +540,10 @@ typedef enum dfns_inspect_format {
  *  Out: out: a NUL-terminated string; release with dfns_free. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_inspect(
     const uint8_t *DFNS_NULLABLE data, size_t len, int kind, int format, char *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+#if defined(__clang__)
+#  pragma clang diagnostic pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -34,20 +34,12 @@ if [ -z "$major" ] || [ -z "$minor" ] || [ -z "$patch" ]; then
     exit 1
 fi
 
-# swift-asn1 imports FoundationEssentials (PEMDocument.swift). Linked statically, its archive is
-# pulled in but its own dependencies are not (SwiftPM extracts autolink entries from the package's
-# objects only), which leaves _FoundationCollections/_FoundationCShims symbols undefined in the
-# .so. Name them explicitly, and make any undefined symbol a link error (-z defs).
-# -z nodelete makes dlclose a no-op: dfns_last_error's pthread key has its destructor in this
-# library, and the static Swift runtime cannot be unloaded safely either.
-# TODO(lead): move these into sharedLibraryFlags in Package.swift.
-extra=(-Xswiftc -l_FoundationCollections -Xswiftc -l_FoundationCShims
-       -Xlinker -z -Xlinker defs -Xlinker -z -Xlinker nodelete)
-
+# The linker flags (static Swift runtime, version script, soname, -z defs/nodelete, the Foundation
+# archives swift-asn1 needs) live in Package.swift's sharedLibraryFlags, enabled by DFNS_BRIDGE_SHARED=1.
 scratch="$root/.build-shared"
 cd "$root"
-DFNS_BRIDGE_SHARED=1 swift build -c "$configuration" --product dfns_bridge --scratch-path "$scratch" "${extra[@]}" >&2
-built="$(DFNS_BRIDGE_SHARED=1 swift build -c "$configuration" --product dfns_bridge --scratch-path "$scratch" "${extra[@]}" --show-bin-path)/libdfns_bridge.so"
+DFNS_BRIDGE_SHARED=1 swift build -c "$configuration" --product dfns_bridge --scratch-path "$scratch" >&2
+built="$(DFNS_BRIDGE_SHARED=1 swift build -c "$configuration" --product dfns_bridge --scratch-path "$scratch" --show-bin-path)/libdfns_bridge.so"
 if [ ! -f "$built" ]; then
     echo "build-shared.sh: $built was not built" >&2
     exit 1

@@ -36,8 +36,10 @@ if ! "$python" -m pytest --version >/dev/null 2>&1; then
     "$python" -m pip install --quiet pytest || { echo "test-python: cannot install pytest" >&2; exit 1; }
 fi
 mkdir -p "$out"
-DFNS_BRIDGE_LIBRARY="$lib" "$python" -m pytest bindings/python/tests -ra -p no:cacheprovider "$@" \
-    || fail "pytest (exit $?)"
+DFNS_BRIDGE_LIBRARY="$lib" "$python" -m pytest bindings/python/tests -ra -p no:cacheprovider "$@" 2>&1 \
+    | tee "$out/pytest.log"
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] || fail "pytest (exit $status)"
 
 step "wheel"
 build_venv="$out/build-venv"
@@ -101,9 +103,17 @@ else
 fi
 
 step "summary"
+summary="$(grep -E '^=+ .*(passed|failed|error|skipped).* in [0-9.]+s' "$out/pytest.log" 2>/dev/null | tail -n 1)"
+passed="$(echo "$summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)"
+failed="$(echo "$summary" | grep -oE '[0-9]+ (failed|errors?)' | awk '{s += $1} END {print s + 0}')"
+skipped="$(echo "$summary" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+' || true)"
+echo "pytest: ${summary:-no summary line}"
+if [ -n "$wheel" ]; then echo "wheel: $(basename "$wheel")"; else echo "wheel: none"; fi
 if [ ${#failures[@]} -gt 0 ]; then
     printf 'test-python: %d step(s) failed:\n' "${#failures[@]}" >&2
     printf '  - %s\n' "${failures[@]}" >&2
+    echo "python: ${passed:-0} passed, $(( ${failed:-0} > 0 ? ${failed:-0} : 1 )) failed, ${skipped:-0} skipped"
     exit 1
 fi
 echo "test-python: all steps passed"
+echo "python: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"

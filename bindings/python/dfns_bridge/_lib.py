@@ -12,6 +12,10 @@ Library discovery, in this order (the first that loads wins; every failure is co
 2. ``libdfns_bridge.so.0`` next to this file (the copy a wheel ships);
 3. ``ctypes.util.find_library("dfns_bridge")`` (a system install).
 
+A candidate that loads but lacks a function of the header, or whose version does not match the
+header's, counts as a failure too. When ``DFNS_BRIDGE_LIBRARY`` is set but unusable and a later
+candidate loads, a :class:`RuntimeWarning` says so.
+
 Type conventions used in the table:
 
 - opaque handles are ``POINTER(<Structure subclass>)`` (``_PublicKey``, ``_Policy``, ...), so ctypes
@@ -269,7 +273,9 @@ def _load() -> Tuple[ctypes.CDLL, str]:
             continue
         try:
             cdll = ctypes.CDLL(path)
-        except OSError as exc:
+            _declare(cdll)
+            _check_version(cdll, path)
+        except (OSError, ImportError) as exc:
             failures.append(f"{description}: {exc}")
             env_failed = env_failed or description.startswith("$")
             continue
@@ -372,5 +378,3 @@ def _check_version(cdll: ctypes.CDLL, path: str) -> None:
 lib: ctypes.CDLL
 library_path: str
 lib, library_path = _load()
-_declare(lib)
-_check_version(lib, library_path)

@@ -8,6 +8,7 @@ from typing import Optional, Union
 from . import _lib
 from ._handle import BytesLike, Handle, as_bytes, borrowed_bytes
 from .enums import AlgorithmLike, CoseAlgorithm, algorithm_or_int, coerce_algorithm
+from .errors import SignatureError, Status
 
 __all__ = ["PublicKey"]
 
@@ -129,8 +130,6 @@ class PublicKey(Handle):
 
     def is_valid_signature(self, message: BytesLike, signature: BytesLike) -> bool:
         """Like :meth:`verify`, returning False instead of raising for an invalid signature."""
-        from .errors import Status, SignatureError
-
         try:
             self.verify(message, signature)
         except SignatureError as exc:

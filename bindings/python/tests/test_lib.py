@@ -257,3 +257,19 @@ def test_bad_environment_variable_falls_back_with_a_warning(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "RuntimeWarning" in result.stderr and "nope.so" in result.stderr
     assert result.stdout.strip().endswith(_lib.BUNDLED_NAME)
+
+
+def test_library_without_the_functions_is_a_failed_candidate(tmp_path: Path) -> None:
+    import ctypes.util
+
+    libc = ctypes.util.find_library("c")
+    assert libc
+    site = _copy_package(tmp_path, with_library=True)
+    code = "import warnings; warnings.simplefilter('always'); import dfns_bridge; print(dfns_bridge.library_path)"
+    result = _run(code, site, libc, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "lacks these functions" in result.stderr
+    assert result.stdout.strip().endswith(_lib.BUNDLED_NAME)
+    site_without = _copy_package(tmp_path / "2", with_library=False)
+    result = _run("import dfns_bridge", site_without, libc, tmp_path)
+    assert result.returncode != 0 and "lacks these functions" in result.stderr
