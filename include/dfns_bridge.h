@@ -269,7 +269,8 @@ typedef enum dfns_policy_option {
     DFNS_POLICY_ANDROID_KEY_REQUIRE_ORIGIN_GENERATED = 13, /**< [on] */
     DFNS_POLICY_ANDROID_KEY_REQUIRE_PURPOSE_SIGN = 14,     /**< [on] */
     DFNS_POLICY_ANDROID_KEY_TEE_ENFORCED_ONLY = 15,        /**< [off] */
-    DFNS_POLICY_SAFETYNET_REQUIRE_CTS_PROFILE_MATCH = 16   /**< [on] */
+    DFNS_POLICY_SAFETYNET_REQUIRE_CTS_PROFILE_MATCH = 16,  /**< [on] */
+    DFNS_POLICY_SAFETYNET_CHECK_TIMESTAMP = 17  /**< timestampMs at most 60 s before and 10 s after the verification time [on] */
 } dfns_policy_option;
 
 /** Creates a policy for `rp_id` with no allowed origins yet and the defaults above.
@@ -306,7 +307,8 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_set_algorithms(
     dfns_policy_t *DFNS_NULLABLE policy, const int32_t *DFNS_NULLABLE algs, size_t count);
 
 /** Sets the time at which attestation certificates are validated, in Unix seconds.
- *  A negative value restores the default (the current time at each verification). */
+ *  A negative value restores the default (the current time at each verification).
+ *  Returns: DFNS_OK, or DFNS_ERR_INVALID_ARGUMENT for a time after 9999-12-31T23:59:59Z. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_set_verification_time(dfns_policy_t *DFNS_NULLABLE policy, int64_t unix_seconds);
 
 /** Adds a trust anchor for one attestation format ("packed", "tpm", "fido-u2f", "android-key",

@@ -566,6 +566,10 @@ public:
     }
     /** SafetyNet CTS rule (chaining on a temporary). */
     Policy &&safetynet_require_cts_profile_match(bool on = true) && { return std::move(safetynet_require_cts_profile_match(on)); }
+    /** android-safetynet: timestampMs within 60 s before / 10 s after the verification time [on]. */
+    Policy &safetynet_check_timestamp(bool on = true) & { return set_option(DFNS_POLICY_SAFETYNET_CHECK_TIMESTAMP, on); }
+    /** SafetyNet timestamp rule (chaining on a temporary). */
+    Policy &&safetynet_check_timestamp(bool on = true) && { return std::move(safetynet_check_timestamp(on)); }
 };
 
 /* ----------------------------------------------------------------------------------------------

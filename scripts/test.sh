@@ -67,14 +67,14 @@ python_summary="(scripts/test-python.sh does not exist)"
 if [ -f "$root/scripts/test-python.sh" ]; then
   step "python (scripts/test-python.sh)"
   run bash "$root/scripts/test-python.sh" 2>&1 | tee "$logs/python.log"
-  python_summary="$(grep -E '(passed|failed|error)' "$logs/python.log" | tail -n 1)"
+  python_summary="pytest $(grep -oE '[0-9]+ passed(, [0-9]+ [a-z]+)*' "$logs/python.log" | tail -n 1); $(grep -E '^test-python: ' "$logs/python.log" | tail -n 1)"
 fi
 
 examples_summary="(scripts/test-examples.sh does not exist)"
 if [ -f "$root/scripts/test-examples.sh" ]; then
   step "examples (scripts/test-examples.sh)"
   run bash "$root/scripts/test-examples.sh" 2>&1 | tee "$logs/examples.log"
-  examples_summary="$(tail -n 1 "$logs/examples.log")"
+  examples_summary="$(tail -n 1 "$logs/examples.log" | sed 's/^==> //')"
 fi
 end_step
 

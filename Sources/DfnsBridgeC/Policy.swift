@@ -47,6 +47,7 @@ enum PolicyOption {
         case DFNS_POLICY_ANDROID_KEY_REQUIRE_PURPOSE_SIGN: return \.androidKey.requirePurposeSign
         case DFNS_POLICY_ANDROID_KEY_TEE_ENFORCED_ONLY: return \.androidKey.teeEnforcedOnly
         case DFNS_POLICY_SAFETYNET_REQUIRE_CTS_PROFILE_MATCH: return \.safetyNet.requireCTSProfileMatch
+        case DFNS_POLICY_SAFETYNET_CHECK_TIMESTAMP: return \.checkSafetyNetTimestamp
         default: throw .argument("option \(option) is not a dfns_policy_option")
         }
     }
@@ -57,6 +58,13 @@ extension RelyingPartyPolicy {
     fileprivate var flagSignCountRegression: Bool {
         get { signCountPolicy == .flag }
         set { signCountPolicy = newValue ? .flag : .reject }
+    }
+
+    /// The SafetyNet freshness check as the boolean DFNS_POLICY_SAFETYNET_CHECK_TIMESTAMP: on means
+    /// the default window (``SafetyNetPolicy/maxAgeSeconds`` of a new policy), off means no check.
+    fileprivate var checkSafetyNetTimestamp: Bool {
+        get { safetyNet.maxAgeSeconds != nil }
+        set { safetyNet.maxAgeSeconds = newValue ? (safetyNet.maxAgeSeconds ?? SafetyNetPolicy().maxAgeSeconds) : nil }
     }
 }
 
@@ -135,6 +143,10 @@ public func dfns_policy_set_algorithms(_ policy: OpaquePointer?, _ algs: UnsafeP
 public func dfns_policy_set_verification_time(_ policy: OpaquePointer?, _ unix_seconds: Int64) -> Int32 {
     guarded("dfns_policy_set_verification_time") { () throws(BridgeError) in
         let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        // X.509 times end at 9999-12-31T23:59:59Z; a later time can only be a mistake.
+        guard unix_seconds <= 253_402_300_799 else {
+            throw .argument("unix_seconds \(unix_seconds) is after 9999-12-31T23:59:59Z")
+        }
         box.update { $0.verificationTime = unix_seconds < 0 ? nil : unix_seconds }
     }
 }

@@ -1,26 +1,51 @@
 import CDfnsBridgeAPI
 import DfnsCrypto
 import DfnsWebAuthn
+import Synchronization
 
 // Public keys (include/dfns_bridge.h, "Public keys").
 
-/// A `dfns_public_key_t`: an imported credential public key and its encodings, copied once into
+/// A `dfns_public_key_t`: an imported credential public key and its encodings, copied into
 /// malloc'd memory for the borrowed getters. Immutable; shared across threads.
+///
+/// The COSE bytes are copied at import. The SPKI and PEM encodings are made on first use and
+/// cached: OpenSSL 3's encoders cost several times a whole verification, and most hosts import a
+/// key only to verify with it.
 final class PublicKeyBox: HandleBox {
     override class var typeName: String { "dfns_public_key_t" }
 
     let key: CredentialPublicKey
     let cose: CBuffer
-    let spki: CBuffer
-    let pem: CString
+    private let spkiCache = Mutex<CBuffer?>(nil)
+    private let pemCache = Mutex<CString?>(nil)
 
     init(_ key: CredentialPublicKey) throws(BridgeError) {
-        let spkiDER = key.spkiDER
-        guard !spkiDER.isEmpty else { throw BridgeError(DFNS_ERR_INTERNAL, "the key cannot be encoded as SubjectPublicKeyInfo") }
         self.key = key
         self.cose = try CBuffer(key.coseBytes)
-        self.spki = try CBuffer(spkiDER)
-        self.pem = try CString(key.publicKey.pem)
+    }
+
+    /// The DER SubjectPublicKeyInfo, encoded once.
+    func spki() throws(BridgeError) -> CBuffer {
+        try spkiCache.withLock { (cache) throws(BridgeError) -> CBuffer in
+            if let cached = cache { return cached }
+            let der = key.spkiDER
+            guard !der.isEmpty else { throw BridgeError(DFNS_ERR_INTERNAL, "the key cannot be encoded as SubjectPublicKeyInfo") }
+            let buffer = try CBuffer(der)
+            cache = buffer
+            return buffer
+        }
+    }
+
+    /// The PEM "PUBLIC KEY" block, encoded once.
+    func pem() throws(BridgeError) -> CString {
+        try pemCache.withLock { (cache) throws(BridgeError) -> CString in
+            if let cached = cache { return cached }
+            let text = key.publicKey.pem
+            guard !text.isEmpty else { throw BridgeError(DFNS_ERR_INTERNAL, "the key cannot be encoded as PEM") }
+            let string = try CString(text)
+            cache = string
+            return string
+        }
     }
 }
 
@@ -96,14 +121,14 @@ public func dfns_public_key_cose(_ key: OpaquePointer?, _ ptr: UnsafeMutablePoin
 @c @implementation
 public func dfns_public_key_spki(_ key: OpaquePointer?, _ ptr: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, _ len: UnsafeMutablePointer<Int>?) -> Int32 {
     borrowedBytes("dfns_public_key_spki", ptr, len) { () throws(BridgeError) in
-        try Handle.borrow(key, as: PublicKeyBox.self, name: "key").spki
+        try Handle.borrow(key, as: PublicKeyBox.self, name: "key").spki()
     }
 }
 
 @c @implementation
 public func dfns_public_key_pem(_ key: OpaquePointer?, _ pem: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     borrowedString("dfns_public_key_pem", pem) { () throws(BridgeError) in
-        try Handle.borrow(key, as: PublicKeyBox.self, name: "key").pem
+        try Handle.borrow(key, as: PublicKeyBox.self, name: "key").pem()
     }
 }
 

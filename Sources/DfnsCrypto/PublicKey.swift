@@ -72,21 +72,7 @@ public final class PublicKey: @unchecked Sendable {
         point.reserveCapacity(1 + 2 * n)
         point += x
         point += y
-        // Import by duplicating a parameters-only key of the curve and setting the encoded point:
-        // EVP_PKEY_fromdata would rebuild the curve's group on every call (more than half the cost
-        // of an import). Setting the point decodes it with EC_POINT_oct2point, which rejects points
-        // off the curve; the fixed 0x04 ‖ x ‖ y form cannot encode the point at infinity.
-        guard let template = ECKeyTemplates.template(for: curve), let pkey = EVP_PKEY_dup(template) else {
-            throw openSSLFailure("EVP_PKEY_dup")
-        }
-        let accepted = point.withUnsafeBufferPointer { buf in
-            EVP_PKEY_set1_encoded_public_key(pkey, buf.baseAddress, buf.count) == 1
-        }
-        guard accepted else {
-            EVP_PKEY_free(pkey)
-            ERR_clear_error()
-            throw .invalidKey("\(curve.name) point is not on the curve")
-        }
+        let pkey = try importECPoint(curve: curve, point: point)
         let key = PublicKey(pkey: pkey, kind: .ec(curve), components: .ec(curve, x: x, y: y))
         if curve == .secp256k1, key.secp256k1Key == nil {
             throw .invalidKey("secp256k1 point rejected by libsecp256k1")
@@ -135,6 +121,28 @@ public final class PublicKey: @unchecked Sendable {
     /// components applies.
     public convenience init(spkiDER: [UInt8]) throws(CryptoError) {
         guard !spkiDER.isEmpty else { throw .invalidEncoding("empty SubjectPublicKeyInfo") }
+        if let fixed = PublicKey.fixedSPKI(spkiDER) {
+            switch fixed.kind {
+            case .ec(let curve):
+                let pkey = try PublicKey.importECPoint(curve: curve, point: fixed.key)
+                let n = curve.coordinateLength
+                self.init(pkey: pkey, kind: fixed.kind,
+                          components: .ec(curve, x: Array(fixed.key[1...n]), y: Array(fixed.key[(n + 1)...])))
+                if curve == .secp256k1, secp256k1Key == nil {
+                    throw .invalidKey("secp256k1 point rejected by libsecp256k1")
+                }
+                return
+            case .okp(let curve):
+                let pkey = fixed.key.withUnsafeBufferPointer { buf in
+                    EVP_PKEY_new_raw_public_key(curve.evpType, nil, buf.baseAddress, buf.count)
+                }
+                guard let pkey else { throw .invalidKey("\(curve.name) public key rejected: \(drainOpenSSLErrors())") }
+                self.init(pkey: pkey, kind: fixed.kind, components: .okp(curve, x: fixed.key))
+                return
+            case .rsa, .unsupported:
+                break
+            }
+        }
         let parsed = spkiDER.withUnsafeBufferPointer { buf -> (OpaquePointer?, Bool) in
             guard let base = buf.baseAddress else { return (nil, false) }
             var cursor: UnsafePointer<UInt8>? = base
@@ -249,6 +257,61 @@ public final class PublicKey: @unchecked Sendable {
             throw .invalidKey("\(type) key rejected: \(drainOpenSSLErrors())")
         }
         return pkey
+    }
+
+    /// An `EVP_PKEY` for the uncompressed point `04 ‖ x ‖ y` on `curve`.
+    ///
+    /// Imports by duplicating a parameters-only key of the curve and setting the encoded point:
+    /// EVP_PKEY_fromdata would rebuild the curve's group on every call (more than half the cost of an
+    /// import). Setting the point decodes it with EC_POINT_oct2point, which rejects points off the
+    /// curve; the fixed `04 ‖ x ‖ y` form cannot encode the point at infinity.
+    internal static func importECPoint(curve: EllipticCurve, point: [UInt8]) throws(CryptoError) -> OpaquePointer {
+        guard point.count == 1 + 2 * curve.coordinateLength, point.first == 0x04 else {
+            throw .invalidKey("\(curve.name) point must be 04 ‖ x ‖ y of \(1 + 2 * curve.coordinateLength) bytes")
+        }
+        guard let template = ECKeyTemplates.template(for: curve), let pkey = EVP_PKEY_dup(template) else {
+            throw openSSLFailure("EVP_PKEY_dup")
+        }
+        let accepted = point.withUnsafeBufferPointer { buf in
+            EVP_PKEY_set1_encoded_public_key(pkey, buf.baseAddress, buf.count) == 1
+        }
+        guard accepted else {
+            EVP_PKEY_free(pkey)
+            ERR_clear_error()
+            throw .invalidKey("\(curve.name) point is not on the curve")
+        }
+        return pkey
+    }
+
+    /// SubjectPublicKeyInfo prefixes of the fixed-size key types (webauthn-verification.md §3.4):
+    /// such an SPKI is the prefix followed by the raw point or key. Recognising them skips OpenSSL's
+    /// generic decoder, which costs more than a whole signature verification.
+    private static let fixedSPKIPrefixes: [(prefix: [UInt8], keyLength: Int, kind: Kind)] = [
+        (PublicKey.constantBytes("3059301306072a8648ce3d020106082a8648ce3d030107034200"), 65, .ec(.p256)),
+        (PublicKey.constantBytes("3076301006072a8648ce3d020106052b81040022036200"), 97, .ec(.p384)),
+        (PublicKey.constantBytes("30819b301006072a8648ce3d020106052b8104002303818600"), 133, .ec(.p521)),
+        (PublicKey.constantBytes("3056301006072a8648ce3d020106052b8104000a034200"), 65, .ec(.secp256k1)),
+        (PublicKey.constantBytes("302a300506032b6570032100"), 32, .okp(.ed25519)),
+        (PublicKey.constantBytes("3043300506032b6571033a00"), 57, .okp(.ed448)),
+    ]
+
+    /// Bytes of a hex literal written in this file (never input).
+    private static func constantBytes(_ hex: StaticString) -> [UInt8] {
+        var out: [UInt8] = []
+        var high: UInt8? = nil
+        for c in hex.withUTF8Buffer({ Array($0) }) {
+            let v: UInt8 = c >= 0x61 ? c - 0x61 + 10 : c - 0x30
+            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+        }
+        return out
+    }
+
+    /// The key type and raw key of an SPKI in one of the fixed-size forms, or nil.
+    private static func fixedSPKI(_ der: [UInt8]) -> (kind: Kind, key: [UInt8])? {
+        for entry in fixedSPKIPrefixes where der.count == entry.prefix.count + entry.keyLength {
+            if der.starts(with: entry.prefix) { return (entry.kind, Array(der[entry.prefix.count...])) }
+        }
+        return nil
     }
 
     /// Parameters-only EC keys, one per curve, built once and only read afterwards (EVP_PKEY_dup of a

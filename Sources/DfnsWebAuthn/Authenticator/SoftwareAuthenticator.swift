@@ -74,6 +74,9 @@ public final class SoftwareAuthenticator: Sendable {
     public func register(rpId: String, origin: String, challenge: [UInt8], algorithm: COSEAlgorithm = .es256,
                          attestation: Attestation = .packedSelf, userHandle: [UInt8] = [],
                          userVerified: Bool = true, backupEligible: Bool = false) throws(WebAuthnError) -> Registration {
+        guard userHandle.count <= 64 else {
+            throw WebAuthnError(.invalidArgument, "a user handle is at most 64 bytes, found \(userHandle.count)")
+        }
         let keyType: KeyType
         switch algorithm {
         case .es256: keyType = .ec(.p256)

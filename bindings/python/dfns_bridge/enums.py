@@ -90,6 +90,7 @@ class PolicyOption(enum.IntEnum):
     ANDROID_KEY_REQUIRE_PURPOSE_SIGN = 14
     ANDROID_KEY_TEE_ENFORCED_ONLY = 15
     SAFETYNET_REQUIRE_CTS_PROFILE_MATCH = 16
+    SAFETYNET_CHECK_TIMESTAMP = 17
 
 
 class AuthenticatorFlags(enum.IntFlag):

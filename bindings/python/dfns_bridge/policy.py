@@ -37,6 +37,7 @@ OPTION_DEFAULTS: Dict[PolicyOption, bool] = {
     PolicyOption.ANDROID_KEY_REQUIRE_PURPOSE_SIGN: True,
     PolicyOption.ANDROID_KEY_TEE_ENFORCED_ONLY: False,
     PolicyOption.SAFETYNET_REQUIRE_CTS_PROFILE_MATCH: True,
+    PolicyOption.SAFETYNET_CHECK_TIMESTAMP: True,
 }
 
 #: Keyword names of the options (``allow_cross_origin=True``).
@@ -138,6 +139,7 @@ class Policy(Handle):
     android_key_require_purpose_sign = _Option(PolicyOption.ANDROID_KEY_REQUIRE_PURPOSE_SIGN)
     android_key_tee_enforced_only = _Option(PolicyOption.ANDROID_KEY_TEE_ENFORCED_ONLY)
     safetynet_require_cts_profile_match = _Option(PolicyOption.SAFETYNET_REQUIRE_CTS_PROFILE_MATCH)
+    safetynet_check_timestamp = _Option(PolicyOption.SAFETYNET_CHECK_TIMESTAMP)
 
     def __init__(
         self,

@@ -208,3 +208,22 @@ def test_repr() -> None:
     with db.Policy("example.org", "https://example.org") as p:
         assert "example.org" in repr(p)
     assert "closed" in repr(p)
+
+
+def test_safetynet_timestamp_option_and_far_future_time_rejected() -> None:
+    with db.Policy("example.org") as p:
+        assert p.safetynet_check_timestamp is True
+        p.safetynet_check_timestamp = False
+        assert p.safetynet_check_timestamp is False
+        p.verification_time = 253402300799  # 9999-12-31T23:59:59Z: the last time X.509 can express
+        with pytest.raises(db.DfnsError) as caught:
+            p.verification_time = 253402300800
+        assert caught.value.name == "DFNS_ERR_INVALID_ARGUMENT"
+        assert "9999" in caught.value.message
+
+
+def test_user_handle_longer_than_64_bytes_is_refused() -> None:
+    with db.SoftwareAuthenticator() as authenticator:
+        with pytest.raises(db.DfnsError):
+            authenticator.register("example.org", "https://example.org", b"c" * 32, user_handle=b"u" * 65)
+        authenticator.register("example.org", "https://example.org", b"c" * 32, user_handle=b"u" * 64)

@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -137,25 +136,13 @@ class VectorRunner:
         time = unix_seconds(vector.get("fixed_time_for_cert_validation")) or unix_seconds(
             vector.get("suggested_verification_time")
         )
-        safetynet = ((vector.get("decoded") or {}).get("safetynet_payload") or {}).get("timestampMs")
-        if isinstance(safetynet, int) and (
-            options.get("verify_timestamp_ms") is False or source.startswith("Yubico/java-webauthn-server")
-        ):
-            # The source does not check SafetyNet's timestampMs freshness (py_webauthn with
-            # verify_timestamp_ms=False; java-webauthn-server never does). The C ABI has no option
-            # for that (the library checks timestampMs against the verification time), so validate
-            # at the attestation's own timestamp instead: the closest configuration it can express.
-            warnings.warn(
-                f"{vector.get('source', '')}: the source does not check SafetyNet timestampMs and the C ABI "
-                f"cannot turn that check off; "
-                f"verification time moved from {time} to the SafetyNet timestamp {-(-safetynet // 1000)}",
-                stacklevel=2,
-            )
-            time = -(-safetynet // 1000)
         policy = db.Policy(rp_id, origins)
         try:
             if time is not None:
                 policy.verification_time = time
+            # Fixed captures: SafetyNet timestampMs freshness cannot be judged against today, and
+            # the sources that verify these vectors do not check it either.
+            policy.safetynet_check_timestamp = False
             if options.get("allow_cross_origin") is True:
                 policy.allow_cross_origin = True
             for top in options.get("allowed_top_origins") or []:
