@@ -32,7 +32,7 @@ public struct ConformanceOutcome: Sendable {
 
     /// `{"file": …, "verdict": …, "code": …, "message": …}` on one line.
     public var jsonLine: String {
-        "{\"file\": \(JSONText.quote(file)), \"verdict\": \"\(verdict.rawValue)\", \"code\": \(code.map(JSONText.quote) ?? "null"), \"message\": \(JSONText.quote(message))}"
+        "{\"file\": \(JSONString.quote(file)), \"verdict\": \"\(verdict.rawValue)\", \"code\": \(code.map(JSONString.quote) ?? "null"), \"message\": \(JSONString.quote(message))}"
     }
 }
 
@@ -54,25 +54,4 @@ public struct ConformanceSummary: Sendable, Equatable {
 
     /// `N passed, M failed, K skipped`.
     public var line: String { "\(passed) passed, \(failed) failed, \(skipped) skipped" }
-}
-
-/// JSON string quoting for the tool's output lines.
-enum JSONText {
-    static func quote(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20:
-                let hex = Array("0123456789abcdef")
-                out += "\\u00" + String(hex[Int(s.value >> 4)]) + String(hex[Int(s.value & 0xF)])
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

@@ -1,3 +1,4 @@
+import DfnsWebAuthn
 import DfnsCrypto
 
 /// A value in an `inspect` report. One report is built per input and rendered either as indented
@@ -190,23 +191,3 @@ public enum ReportTextRenderer {
     }
 }
 
-/// JSON string quoting (RFC 8259): quotes, backslashes and control characters escaped.
-enum JSONString {
-    static func quote(_ value: String) -> String {
-        let hex = Array("0123456789abcdef")
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20 || s.value == 0x7F:
-                out += "\\u00" + String(hex[Int(s.value >> 4)]) + String(hex[Int(s.value & 0xF)])
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}

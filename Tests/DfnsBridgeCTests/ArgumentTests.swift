@@ -135,7 +135,7 @@ import Testing
         expectFailure(dfns_policy_add_top_origin(p, nil), in: "dfns_policy_add_top_origin")
         expectOK(dfns_policy_add_top_origin(p, "https://top.example"))
 
-        for option: Int32 in [0, 17, -1, Int32.max, Int32.min] {
+        for option: Int32 in [0, 18, -1, Int32.max, Int32.min] {
             expectFailure(dfns_policy_set_option(p, option, 1), in: "dfns_policy_set_option")
             var enabled: Int32 = 7
             expectFailure(dfns_policy_get_option(p, option, &enabled), in: "dfns_policy_get_option")

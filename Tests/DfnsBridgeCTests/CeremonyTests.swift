@@ -283,6 +283,7 @@ func verifyAssertion(_ policy: Owned, _ key: OpaquePointer?, _ response: Owned, 
         expectOK(made.verify(policy).0)
 
         // Trust anchors as PEM and as DER; a self-attested registration stays untrusted.
+        let appleRootPEM = try sharedRootPEM("apple-webauthn-root-ca.pem")
         let pem = Array(appleRootPEM.utf8)
         expectOK(dfns_policy_add_trust_anchor(policy.pointer, "apple", pem, pem.count))
         let der = try Certificate(pem: appleRootPEM).der
@@ -300,21 +301,3 @@ func verifyAssertion(_ policy: Owned, _ key: OpaquePointer?, _ response: Owned, 
                       DFNS_ERR_ATTESTATION_CERTIFICATE_INVALID, in: "dfns_policy_add_trust_anchor")
     }
 }
-
-/// The Apple WebAuthn root CA (a public certificate).
-let appleRootPEM = """
------BEGIN CERTIFICATE-----
-MIICEjCCAZmgAwIBAgIQaB0BbHo84wIlpQGUKEdXcTAKBggqhkjOPQQDAzBLMR8w
-HQYDVQQDDBZBcHBsZSBXZWJBdXRobiBSb290IENBMRMwEQYDVQQKDApBcHBsZSBJ
-bmMuMRMwEQYDVQQIDApDYWxpZm9ybmlhMB4XDTIwMDMxODE4MjEzMloXDTQ1MDMx
-NTAwMDAwMFowSzEfMB0GA1UEAwwWQXBwbGUgV2ViQXV0aG4gUm9vdCBDQTETMBEG
-A1UECgwKQXBwbGUgSW5jLjETMBEGA1UECAwKQ2FsaWZvcm5pYTB2MBAGByqGSM49
-AgEGBSuBBAAiA2IABCJCQ2pTVhzjl4Wo6IhHtMSAzO2cv+H9DQKev3//fG59G11k
-xu9eI0/7o6V5uShBpe1u6l6mS19S1FEh6yGljnZAJ+2GNP1mi/YK2kSXIuTHjxA/
-pcoRf7XkOtO4o1qlcaNCMEAwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUJtdk
-2cV4wlpn0afeaxLQG2PxxtcwDgYDVR0PAQH/BAQDAgEGMAoGCCqGSM49BAMDA2cA
-MGQCMFrZ+9DsJ1PW9hfNdBywZDsWDbWFp28it1d/5w2RPkRX3Bbn/UbDTNLx7Jr3
-jAGGiQIwHFj+dJZYUJR786osByBelJYsVZd2GbHQu209b5RCmGQ21gpSAk9QZW4B
-1bWeT0vT
------END CERTIFICATE-----
-"""

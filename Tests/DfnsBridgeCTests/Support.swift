@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -84,3 +85,22 @@ final class Owned: @unchecked Sendable {
     }
     deinit { free(&pointer) }
 }
+
+/// A public root certificate from `../shared/roots` (beside the checkout; `$DFNS_SHARED_DIR`
+/// overrides), read at test time.
+func sharedRootPEM(_ name: String) throws -> String {
+    var candidates: [String] = []
+    if let env = ProcessInfo.processInfo.environment["DFNS_SHARED_DIR"] { candidates.append(env) }
+    var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    for _ in 0..<8 {
+        candidates.append(dir.appendingPathComponent("shared").path)
+        dir = dir.deletingLastPathComponent()
+    }
+    for shared in candidates {
+        let path = shared + "/roots/" + name
+        if FileManager.default.fileExists(atPath: path) { return try String(contentsOfFile: path, encoding: .utf8) }
+    }
+    throw SharedRootMissing(name: name)
+}
+
+struct SharedRootMissing: Error { let name: String }
