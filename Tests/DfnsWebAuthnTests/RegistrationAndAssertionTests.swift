@@ -233,6 +233,30 @@ struct RegistrationAndAssertionTests {
         expectCode(.malformedAttestationObject) { try verify(CBOREncoder.encode(.array([]))) }
     }
 
+    @Test("rawId must name the credential when the caller passes it")
+    func rawIdChecks() throws {
+        let authenticator = SoftwareAuthenticator()
+        let registration = try authenticator.register(rpId: rpId, origin: origin, challenge: challenge)
+        let verifier = RegistrationVerifier(policy: policy)
+        let result = try verifier.verify(clientDataJSON: registration.clientDataJSON, attestationObject: registration.attestationObject,
+                                         expectedChallenge: challenge, rawId: registration.credentialId)
+        expectCode(.credentialIdMismatch) {
+            _ = try verifier.verify(clientDataJSON: registration.clientDataJSON, attestationObject: registration.attestationObject,
+                                    expectedChallenge: challenge, rawId: registration.credentialId + [0])
+        }
+        let credential = StoredCredential(credentialId: result.credentialId, publicKey: result.credentialPublicKey, signCount: 0)
+        let assertion = try authenticator.authenticate(rpId: rpId, origin: origin, challenge: challenge, credentialId: registration.credentialId)
+        let assertions = AssertionVerifier(policy: policy)
+        _ = try assertions.verify(clientDataJSON: assertion.clientDataJSON, authenticatorData: assertion.authenticatorData,
+                                  signature: assertion.signature, expectedChallenge: challenge, credential: credential,
+                                  rawId: assertion.credentialId)
+        expectCode(.credentialIdMismatch) {
+            _ = try assertions.verify(clientDataJSON: assertion.clientDataJSON, authenticatorData: assertion.authenticatorData,
+                                      signature: assertion.signature, expectedChallenge: challenge, credential: credential,
+                                      rawId: [1, 2, 3])
+        }
+    }
+
     @Test("credential IDs over 1023 bytes are rejected")
     func longCredentialId() {
         var authData = [UInt8](repeating: 0, count: 32) + [0x41, 0, 0, 0, 0] + [UInt8](repeating: 0, count: 16)

@@ -25,10 +25,16 @@ public struct AssertionVerifier: Sendable {
     ///   - signature: `response.signature`.
     ///   - expectedChallenge: the challenge bytes issued for this ceremony.
     ///   - credential: the stored credential the response names.
+    ///   - rawId: the response's `rawId`, when the caller has it: it must equal the stored
+    ///     credential's ID (steps 5–6; a mismatch is ``WebAuthnError/Code/credentialIdMismatch``).
     /// - Throws: ``WebAuthnError`` naming the first check that failed.
     public func verify(clientDataJSON: [UInt8], authenticatorData: [UInt8], signature: [UInt8],
-                       expectedChallenge: [UInt8], credential: StoredCredential) throws(WebAuthnError) -> AssertionResult {
+                       expectedChallenge: [UInt8], credential: StoredCredential,
+                       rawId: [UInt8]? = nil) throws(WebAuthnError) -> AssertionResult {
         try policy.validate()
+        if let rawId, !ConstantTime.equals(rawId, credential.credentialId) {
+            throw WebAuthnError(.credentialIdMismatch, "rawId does not name the stored credential")
+        }
         let clientData = try CollectedClientData(bytes: clientDataJSON)
         try clientData.verify(expectedType: "webauthn.get", expectedChallenge: expectedChallenge, policy: policy)
         return try verify(clientDataHash: clientData.hash, authenticatorData: authenticatorData,

@@ -21,13 +21,21 @@ public struct RegistrationVerifier: Sendable {
     ///   - clientDataJSON: `response.clientDataJSON`, the exact bytes.
     ///   - attestationObject: `response.attestationObject`.
     ///   - expectedChallenge: the challenge bytes issued for this ceremony.
+    ///   - rawId: the response's `rawId`, when the caller has it: it must equal the credential ID
+    ///     in authenticator data ([hardening]; a mismatch is ``WebAuthnError/Code/credentialIdMismatch``).
     /// - Returns: the credential to store.
     /// - Throws: ``WebAuthnError`` naming the first check that failed.
-    public func verify(clientDataJSON: [UInt8], attestationObject: [UInt8], expectedChallenge: [UInt8]) throws(WebAuthnError) -> RegistrationResult {
+    public func verify(clientDataJSON: [UInt8], attestationObject: [UInt8], expectedChallenge: [UInt8],
+                       rawId: [UInt8]? = nil) throws(WebAuthnError) -> RegistrationResult {
         try policy.validate()
         let clientData = try CollectedClientData(bytes: clientDataJSON)
         try clientData.verify(expectedType: "webauthn.create", expectedChallenge: expectedChallenge, policy: policy)
-        return try verifyAttestation(attestationObject: attestationObject, clientDataHash: clientData.hash)
+        let result = try verifyAttestation(attestationObject: attestationObject, clientDataHash: clientData.hash)
+        if let rawId, !ConstantTime.equals(rawId, result.credentialId) {
+            throw WebAuthnError(.credentialIdMismatch,
+                                "rawId (\(rawId.count) bytes) differs from the credential ID in authenticator data (\(result.credentialId.count) bytes)")
+        }
+        return result
     }
 
     /// Verifies an attestation object against a client data hash computed elsewhere (CTAP-level
