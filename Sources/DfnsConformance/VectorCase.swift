@@ -123,8 +123,10 @@ struct VectorCase {
             let clientDataJSON = try bytes("clientDataJSON_b64url")
             if let rpId = vector["rpId"]?.stringValue, let origins {
                 let verifier = RegistrationVerifier(policy: policy(rpId: rpId, origins: origins))
+                let rawId = vector["credential_id_b64url"]?.stringValue != nil ? try bytes("credential_id_b64url") : nil
                 let registration = try verifier.verify(clientDataJSON: clientDataJSON, attestationObject: attestationObject,
-                                                       expectedChallenge: try challenge(clientDataJSON: clientDataJSON))
+                                                       expectedChallenge: try challenge(clientDataJSON: clientDataJSON),
+                                                       rawId: rawId)
                 try checkExpectations(registration)
                 result = describe(registration)
             } else {
