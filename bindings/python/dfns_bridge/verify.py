@@ -26,8 +26,35 @@ _CLIENT_DATA_HASH_SIZE = 32
 _UINT32_MAX = 0xFFFFFFFF
 
 
+class _Flags:
+    """The authenticator data flags of a result, by name."""
+
+    flags: AuthenticatorFlags
+
+    @property
+    def user_present(self) -> bool:
+        """The UP flag."""
+        return bool(self.flags & AuthenticatorFlags.UP)
+
+    @property
+    def user_verified(self) -> bool:
+        """The UV flag."""
+        return bool(self.flags & AuthenticatorFlags.UV)
+
+    @property
+    def backup_eligible(self) -> bool:
+        """The BE flag: store it with the credential and pass it to :func:`verify_assertion` as
+        ``backup_eligible``."""
+        return bool(self.flags & AuthenticatorFlags.BE)
+
+    @property
+    def backed_up(self) -> bool:
+        """The BS flag."""
+        return bool(self.flags & AuthenticatorFlags.BS)
+
+
 @dataclass(frozen=True)
-class Registration:
+class Registration(_Flags):
     """A verified registration: the credential record to store.
 
     ``public_key`` is a :class:`PublicKey` handle of its own (keep it for assertions, or store
@@ -45,26 +72,6 @@ class Registration:
     flags: AuthenticatorFlags
     extensions: Optional[bytes]  #: authenticator extension outputs (CBOR map), None when absent
 
-    @property
-    def user_present(self) -> bool:
-        """The UP flag."""
-        return bool(self.flags & AuthenticatorFlags.UP)
-
-    @property
-    def user_verified(self) -> bool:
-        """The UV flag."""
-        return bool(self.flags & AuthenticatorFlags.UV)
-
-    @property
-    def backup_eligible(self) -> bool:
-        """The BE flag: store it and pass it to :func:`verify_assertion` as ``backup_eligible``."""
-        return bool(self.flags & AuthenticatorFlags.BE)
-
-    @property
-    def backed_up(self) -> bool:
-        """The BS flag."""
-        return bool(self.flags & AuthenticatorFlags.BS)
-
     def close(self) -> None:
         """Releases :attr:`public_key` (idempotent)."""
         self.public_key.close()
@@ -77,33 +84,13 @@ class Registration:
 
 
 @dataclass(frozen=True)
-class Assertion:
+class Assertion(_Flags):
     """A verified assertion: the values to update in the credential record."""
 
     sign_count: int  #: the new signature counter to store
     flags: AuthenticatorFlags
     sign_count_regressed: bool  #: counter did not increase and the policy only flags it
     extensions: Optional[bytes]  #: authenticator extension outputs (CBOR map), None when absent
-
-    @property
-    def user_present(self) -> bool:
-        """The UP flag."""
-        return bool(self.flags & AuthenticatorFlags.UP)
-
-    @property
-    def user_verified(self) -> bool:
-        """The UV flag."""
-        return bool(self.flags & AuthenticatorFlags.UV)
-
-    @property
-    def backup_eligible(self) -> bool:
-        """The BE flag."""
-        return bool(self.flags & AuthenticatorFlags.BE)
-
-    @property
-    def backed_up(self) -> bool:
-        """The BS flag."""
-        return bool(self.flags & AuthenticatorFlags.BS)
 
 
 def _check_policy(policy: Any) -> Policy:
