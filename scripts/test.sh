@@ -44,6 +44,14 @@ run swift build
 step "swift test"
 run swift test 2>&1 | tee "$logs/swift-test.log"
 
+# The same suites under AddressSanitizer (own scratch path). Leak detection is off here: the test
+# targets' static argument lists and XCTest are reported as leaks; the C ABI's leaks are checked by
+# valgrind below.
+step "swift test under AddressSanitizer"
+ASAN_OPTIONS=detect_leaks=0 run swift test --sanitize=address --disable-xctest --scratch-path .build-asan 2>&1 \
+  | tee "$logs/swift-test-asan.log" | grep -E "Test run with|error|AddressSanitizer" || true
+grep -q "Test run with .* passed" "$logs/swift-test-asan.log" || { echo "test: swift test under ASan failed (see $logs/swift-test-asan.log)" >&2; exit 1; }
+
 step "conformance: $vectors"
 bin="$(swift build --show-bin-path)"
 run "$bin/dfns-bridge" conformance "$vectors" | tee "$logs/conformance.log"
@@ -82,6 +90,7 @@ step_name=""
 printf '\n==> summary\n'
 out="$logs/ctest-output.log"
 echo "swift test, XCTest: $(grep -E 'Executed [0-9]+ tests?, with' "$logs/swift-test.log" | tail -n 1 | sed 's/^[[:space:]]*//')"
+echo "swift test under ASan: $(grep -E 'Test run with [0-9]+ tests?' "$logs/swift-test-asan.log" | tail -n 1)"
 echo "swift test, Swift Testing: $(grep -E 'Test run with [0-9]+ tests?' "$logs/swift-test.log" | tail -n 1)"
 echo "conformance: $(tail -n 1 "$logs/conformance.log")"
 so="$(readlink -f "$cmake_build/lib/libdfns_bridge.so")"

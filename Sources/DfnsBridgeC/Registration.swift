@@ -41,9 +41,9 @@ func challengeBytes(_ challenge: UnsafePointer<UInt8>?, _ len: Int) throws(Bridg
 
 /// A 32-byte clientDataHash.
 func clientDataHashBytes(_ hash: UnsafePointer<UInt8>?, _ len: Int) throws(BridgeError) -> [UInt8] {
-    let bytes = try Arguments.bytes(hash, len, "client_data_hash")
-    guard bytes.count == 32 else { throw .argument("client_data_hash must be 32 bytes, found \(bytes.count)") }
-    return bytes
+    // The length is checked before anything is read.
+    guard len == 32 else { throw .argument("client_data_hash must be 32 bytes, found client_data_hash_len \(len)") }
+    return try Arguments.bytes(hash, len, "client_data_hash")
 }
 
 @c @implementation

@@ -283,7 +283,7 @@ import Testing
         let hash = [UInt8](repeating: 0, count: 32)
         expectFailure(dfns_assertion_verify_hash(nil, &credential, hash, 32, ad, ad.count, sig, sig.count, &out), in: h)
         expectFailure(dfns_assertion_verify_hash(policy.pointer, nil, hash, 32, ad, ad.count, sig, sig.count, &out), in: h)
-        expectFailure(dfns_assertion_verify_hash(policy.pointer, &credential, hash, 33, ad, ad.count, sig, sig.count, &out), in: h)
+        expectFailure(dfns_assertion_verify_hash(policy.pointer, &credential, hash + [0], 33, ad, ad.count, sig, sig.count, &out), in: h)
         expectFailure(dfns_assertion_verify_hash(policy.pointer, &credential, nil, 0, ad, ad.count, sig, sig.count, &out), in: h)
         expectFailure(dfns_assertion_verify_hash(policy.pointer, &credential, hash, 32, ad, ad.count, sig, sig.count, nil), in: h)
         expectFailure(dfns_assertion_verify_hash(policy.pointer, &credential, hash, 32, ad, ad.count, sig, sig.count, &out), DFNS_ERR_SIGNATURE_INVALID, in: h)
