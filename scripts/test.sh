@@ -52,6 +52,13 @@ ASAN_OPTIONS=detect_leaks=0 run swift test --sanitize=address --disable-xctest -
   | tee "$logs/swift-test-asan.log" | grep -E "Test run with|error|AddressSanitizer" || true
 grep -q "Test run with .* passed" "$logs/swift-test-asan.log" || { echo "test: swift test under ASan failed (see $logs/swift-test-asan.log)" >&2; exit 1; }
 
+# And under ThreadSanitizer: the C ABI and the verifiers are used from many threads at once.
+step "swift test under ThreadSanitizer"
+run swift test --sanitize=thread --scratch-path .build-tsan 2>&1 \
+  | tee "$logs/swift-test-tsan.log" | grep -E "Test run with|ThreadSanitizer" || true
+grep -q "Test run with .* passed" "$logs/swift-test-tsan.log" && ! grep -q "WARNING: ThreadSanitizer" "$logs/swift-test-tsan.log" \
+  || { echo "test: swift test under TSan failed (see $logs/swift-test-tsan.log)" >&2; exit 1; }
+
 step "conformance: $vectors"
 bin="$(swift build --show-bin-path)"
 run "$bin/dfns-bridge" conformance "$vectors" | tee "$logs/conformance.log"
@@ -90,6 +97,7 @@ step_name=""
 printf '\n==> summary\n'
 out="$logs/ctest-output.log"
 echo "swift test, XCTest: $(grep -E 'Executed [0-9]+ tests?, with' "$logs/swift-test.log" | tail -n 1 | sed 's/^[[:space:]]*//')"
+echo "swift test under TSan: $(grep -E 'Test run with [0-9]+ tests?' "$logs/swift-test-tsan.log" | tail -n 1), $(grep -c 'WARNING: ThreadSanitizer' "$logs/swift-test-tsan.log" || true) TSan warnings"
 echo "swift test under ASan: $(grep -E 'Test run with [0-9]+ tests?' "$logs/swift-test-asan.log" | tail -n 1)"
 echo "swift test, Swift Testing: $(grep -E 'Test run with [0-9]+ tests?' "$logs/swift-test.log" | tail -n 1)"
 echo "conformance: $(tail -n 1 "$logs/conformance.log")"
