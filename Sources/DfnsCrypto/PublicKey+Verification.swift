@@ -95,7 +95,7 @@ extension PublicKey {
         var pctx: OpaquePointer? = nil
         // EC keys (other than secp256k1) have a template initialised with the one digest their
         // algorithms use (the caller checked the curve); RSA keys initialise per call.
-        if !pss, let template = verifyTemplate, copyTemplate(template, into: ctx) {
+        if !pss, let template = verifyTemplate ?? rsaPKCS1Template(digest: digest, md: md), copyTemplate(template, into: ctx) {
             // copied
         } else {
             guard EVP_DigestVerifyInit(ctx, &pctx, md, nil, pkey) == 1 else {
@@ -122,6 +122,28 @@ extension PublicKey {
             ERR_clear_error()
             throw .signatureInvalid
         }
+    }
+
+    /// The PKCS#1 v1.5 template of an RSA key for `digest`, made once under the key's lock; nil for
+    /// other keys or if OpenSSL cannot make it (the caller then initialises per call).
+    private func rsaPKCS1Template(digest: DigestAlgorithm, md: OpaquePointer) -> OpaquePointer? {
+        guard case .rsa = kind else { return nil }
+        let made = rsaPKCS1Templates.withLock { templates -> VerifyContext? in
+            if let existing = templates[digest] { return existing }
+            guard let ctx = EVP_MD_CTX_new() else {
+                ERR_clear_error()
+                return nil
+            }
+            guard EVP_DigestVerifyInit(ctx, nil, md, nil, pkey) == 1 else {
+                EVP_MD_CTX_free(ctx)
+                ERR_clear_error()
+                return nil
+            }
+            let template = VerifyContext(pointer: ctx)
+            templates[digest] = template
+            return template
+        }
+        return made?.pointer
     }
 
     /// Copies the per-key template into `ctx`; on failure the error queue is cleared and the caller

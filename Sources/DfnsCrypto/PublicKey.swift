@@ -1,6 +1,7 @@
 import COpenSSL
 import COpenSSLShims
 import CSecp256k1
+import Synchronization
 
 /// An imported, validated public key. Immutable; safe to share across threads; import once, verify
 /// many times.
@@ -21,6 +22,15 @@ public final class PublicKey: @unchecked Sendable {
     /// init, which saves the per-call signature and key-management lookups (about 2 µs of ~48 µs for
     /// ES256). Nil for RSA, secp256k1 and unsupported keys, or if creating it failed.
     internal let verifyTemplate: OpaquePointer?
+
+    /// For RSA keys: PKCS#1 v1.5 verify templates per digest, made on first use (an RSA key may
+    /// serve RS256, RS384, RS512 or RS1, so none is made at import). Same role as ``verifyTemplate``.
+    internal let rsaPKCS1Templates = Mutex<[DigestAlgorithm: VerifyContext]>([:])
+
+    /// An `EVP_MD_CTX*` template, only read (copied from) once made; safe to hand between threads.
+    internal struct VerifyContext: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
 
     /// The raw components (fixed-length EC coordinates, raw OKP key, minimal RSA integers), or nil
     /// for a key type this module does not support (possible only for keys taken from certificates).
@@ -56,6 +66,9 @@ public final class PublicKey: @unchecked Sendable {
 
     deinit {
         if let verifyTemplate { EVP_MD_CTX_free(verifyTemplate) }
+        rsaPKCS1Templates.withLock { templates in
+            for template in templates.values { EVP_MD_CTX_free(template.pointer) }
+        }
         EVP_PKEY_free(pkey)
     }
 
