@@ -88,7 +88,7 @@ def run_threads(seconds: float, op: Callable[[], object], threads: int) -> Tuple
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("seconds", nargs="?", type=float, default=2.0, help="seconds per case (default 2)")
-    parser.add_argument("--rounds", type=int, default=1, help="repeat every case and keep the best (default 1)")
+    parser.add_argument("--rounds", type=int, default=3, help="repeat every case and keep the best (default 3; the first round also warms up)")
     args = parser.parse_args()
     if args.seconds <= 0:
         parser.error("seconds must be positive")
