@@ -113,3 +113,17 @@ echo "examples: $examples_summary"
 echo "time per step:"
 printf '  %s\n' "${timings[@]}"
 echo "total: $((SECONDS - total_start)) s"
+
+# One closing line over the test runners (the script stops at the first failure, so any failure
+# never reaches this point): Swift Testing and XCTest, conformance vectors, CTest, pytest.
+count() { grep -oE "$1" "$2" 2>/dev/null | tail -n 1 | grep -oE '[0-9]+' | head -n 1 || echo 0; }
+swift_testing=$(count 'Test run with [0-9]+ tests?' "$logs/swift-test.log")
+xctest=$(count 'Executed [0-9]+ tests?, with' "$logs/swift-test.log")
+vectors_passed=$(tail -n 1 "$logs/conformance.log" | grep -oE '^[0-9]+')
+vectors_skipped=$(tail -n 1 "$logs/conformance.log" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+')
+ctest_total=$(grep -oE 'out of [0-9]+' "$logs/ctest.log" | tail -n 1 | grep -oE '[0-9]+')
+pytest_passed=$(grep -oE '[0-9]+ passed' "$logs"/python*.log 2>/dev/null | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+pytest_skipped=$(grep -oE '[0-9]+ skipped' "$logs"/python*.log 2>/dev/null | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+passed=$(( ${swift_testing:-0} + ${xctest:-0} + ${vectors_passed:-0} + ${ctest_total:-0} + ${pytest_passed:-0} ))
+skipped=$(( ${vectors_skipped:-0} + ${pytest_skipped:-0} ))
+echo "tests: $passed passed, 0 failed, $skipped skipped"
