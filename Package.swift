@@ -2,7 +2,7 @@
 //
 // dfns-bridge: WebAuthn verification (and, later, Dfns Delegated Signing) as Swift packages and a C ABI.
 // Layers (a lower layer never imports a higher one):
-//   C system modules (CLibCBOR, COpenSSL, CSecp256k1, COpenSSLShims)
+//   C system modules (CLibCBOR, COpenSSL, CSecp256k1, COpenSSLShims), DfnsLocking
 //   -> DfnsCBOR -> DfnsCrypto -> DfnsWebAuthn -> DfnsInspection, DfnsConformance
 //   -> DfnsBridgeC (the C ABI) and tools (dfns-bridge CLI, benchmarks)
 import PackageDescription
@@ -54,15 +54,17 @@ let package = Package(
         .target(name: "COpenSSLShims", dependencies: ["COpenSSL"]),
 
         // MARK: Swift layers
+        // A pthread-backed lock for per-object caches, visible to ThreadSanitizer (Locked.swift).
+        .target(name: "DfnsLocking"),
         .target(name: "DfnsCBOR", dependencies: ["CLibCBOR"]),
         .target(
             name: "DfnsCrypto",
-            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1"]
+            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1", "DfnsLocking"]
         ),
         .target(
             name: "DfnsWebAuthn",
             dependencies: [
-                "DfnsCBOR", "DfnsCrypto",
+                "DfnsCBOR", "DfnsCrypto", "DfnsLocking",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
@@ -75,7 +77,7 @@ let package = Package(
         .systemLibrary(name: "CDfnsBridgeAPI"),
         .target(
             name: "DfnsBridgeC",
-            dependencies: ["DfnsWebAuthn", "DfnsInspection", "DfnsCrypto", "CDfnsBridgeAPI"],
+            dependencies: ["DfnsWebAuthn", "DfnsInspection", "DfnsCrypto", "DfnsLocking", "CDfnsBridgeAPI"],
             linkerSettings: sharedLibraryFlags
         ),
 
@@ -96,8 +98,9 @@ let package = Package(
         ),
 
         // MARK: Tests
+        .testTarget(name: "DfnsLockingTests", dependencies: ["DfnsLocking"]),
         .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR"]),
-        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto"]),
+        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto", "DfnsLocking"]),
         .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn", "DfnsCrypto", "DfnsInspection"]),
         .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance"]),
     ]

@@ -19,7 +19,9 @@ shared="$(cd "$shared" 2>/dev/null && pwd)" || { echo "test: shared folder not f
 vectors="$shared/vectors/webauthn"
 cd "$root"
 
+# Logs of this run only: a summary must never read a line an earlier run left behind.
 logs="$root/build/test-logs"
+rm -rf "$logs"
 mkdir -p "$logs"
 
 # Each step's wall time, for the summary.
@@ -37,6 +39,14 @@ run() { printf '+ %s\n' "$*"; "$@"; }
 
 step "setup"
 run bash scripts/setup.sh
+
+# The library's locks are DfnsLocking.Locked (pthread), never Synchronization.Mutex: ThreadSanitizer
+# cannot see a contended Mutex hand-over on Linux and reports false races (docs/DECISIONS.md).
+step "lint: no Synchronization.Mutex"
+if grep -rnE 'import Synchronization|\bMutex<|= Mutex\(' Sources Tests; then
+  echo "test: use DfnsLocking.Locked instead of Synchronization.Mutex (docs/DECISIONS.md, \"Locks ThreadSanitizer can see\")" >&2
+  exit 1
+fi
 
 step "swift build"
 run swift build

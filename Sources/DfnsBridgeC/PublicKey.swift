@@ -1,7 +1,7 @@
 import CDfnsBridgeAPI
 import DfnsCrypto
 import DfnsWebAuthn
-import Synchronization
+import DfnsLocking
 
 // Public keys (include/dfns_bridge.h, "Public keys").
 
@@ -16,8 +16,8 @@ final class PublicKeyBox: HandleBox {
 
     let key: CredentialPublicKey
     let cose: CBuffer
-    private let spkiCache = Mutex<CBuffer?>(nil)
-    private let pemCache = Mutex<CString?>(nil)
+    private let spkiCache = Locked<CBuffer?>(nil)
+    private let pemCache = Locked<CString?>(nil)
 
     init(_ key: CredentialPublicKey) throws(BridgeError) {
         self.key = key

@@ -1,7 +1,7 @@
 import COpenSSL
 import COpenSSLShims
 import CSecp256k1
-import Synchronization
+import DfnsLocking
 
 /// An imported, validated public key. Immutable; safe to share across threads; import once, verify
 /// many times.
@@ -25,7 +25,7 @@ public final class PublicKey: @unchecked Sendable {
 
     /// For RSA keys: PKCS#1 v1.5 verify templates per digest, made on first use (an RSA key may
     /// serve RS256, RS384, RS512 or RS1, so none is made at import). Same role as ``verifyTemplate``.
-    internal let rsaPKCS1Templates = Mutex<[DigestAlgorithm: VerifyContext]>([:])
+    internal let rsaPKCS1Templates = Locked<[DigestAlgorithm: VerifyContext]>([:])
 
     /// An `EVP_MD_CTX*` template, only read (copied from) once made; safe to hand between threads.
     internal struct VerifyContext: @unchecked Sendable {

@@ -73,6 +73,15 @@ import Testing
 
 @Suite struct ThreadTests {
     @Test func lastErrorIsPerThread() {
+        // Both threads fail before either reads its message again (a barrier, not a sleep: the
+        // test must not depend on scheduling; issue 6).
+        let barrier = UnsafeMutablePointer<pthread_barrier_t>.allocate(capacity: 1)
+        #expect(pthread_barrier_init(barrier, nil, 2) == 0)
+        defer {
+            pthread_barrier_destroy(barrier)
+            barrier.deallocate()
+        }
+        let shared = BarrierPointer(barrier: barrier)
         let results = onThreads(2) { index -> [String] in
             var seen: [String] = [lastError()]
             var out: OpaquePointer?
@@ -82,8 +91,8 @@ import Testing
                 _ = dfns_public_key_parse_cose(nil, 0, &out)
             }
             seen.append(lastError())
-            // Give the other thread time to fail too, then read again: still this thread's message.
-            usleep(50_000)
+            // Once the other thread has failed too, read again: still this thread's message.
+            _ = pthread_barrier_wait(shared.barrier)
             seen.append(lastError())
             // A success does not clear it.
             var version = 0
@@ -148,4 +157,9 @@ import Testing
         #expect(first.statuses.filter { $0 == DFNS_ERR_SIGNATURE_INVALID.rawValue }.count == 10)
         #expect(first.signCounts.filter { $0 == 1 }.count == 40)
     }
+}
+
+/// A barrier handed to test threads.
+private struct BarrierPointer: @unchecked Sendable {
+    let barrier: UnsafeMutablePointer<pthread_barrier_t>
 }

@@ -21,20 +21,20 @@ struct AllocationGuardTests {
         "82 85 0000000000 85",        // each count fits on its own, the running total does not
     ]
 
-    @Test("declared-length bombs are rejected quickly with little memory", arguments: bombInputs)
+    @Test("declared-length bombs are rejected with little memory", arguments: bombInputs)
     func bombs(_ encoded: String) {
         let bytes = hex(encoded)
+        // No timing is asserted (tests never do; issue 6): the peak resident size is what shows that
+        // nothing was allocated from the declared length.
         let rssBefore = peakRSSKiB()
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for _ in 0..<100 {
-                #expect(decodeError(bytes) == .declaredLengthExceedsInput)
-                #expect(throws: CBORError.declaredLengthExceedsInput) { try CBORDecoder.decodePrefix(bytes) }
-            }
+        for _ in 0..<100 {
+            #expect(decodeError(bytes) == .declaredLengthExceedsInput)
+            #expect(throws: CBORError.declaredLengthExceedsInput) { try CBORDecoder.decodePrefix(bytes) }
         }
         let growthKiB = peakRSSKiB() - rssBefore
-        #expect(elapsed < .milliseconds(500), "100 rejections took \(elapsed)")
-        #expect(growthKiB < 64 * 1024, "peak RSS grew by \(growthKiB) KiB")
+        // The error code already shows the pre-walk refused the input; the bound is loose because
+        // other suites run in parallel in this process (and ASan keeps freed memory in quarantine).
+        #expect(growthKiB < 128 * 1024, "peak RSS grew by \(growthKiB) KiB")
     }
 
     @Test("declared slots exactly matching the input pass the guard")

@@ -1,6 +1,6 @@
 import DfnsCBOR
 import DfnsCrypto
-import Synchronization
+import DfnsLocking
 
 /// A software WebAuthn authenticator that creates real registrations and assertions with real
 /// keys: for tests, demos, and hosts' own tests. Keys live in memory only.
@@ -53,7 +53,7 @@ public final class SoftwareAuthenticator: Sendable {
 
     /// The AAGUID written into attested credential data.
     public let aaguid: [UInt8]
-    private let credentials = Mutex<[[UInt8]: Credential]>([:])
+    private let credentials = Locked<[[UInt8]: Credential]>([:])
 
     /// Creates an authenticator with `aaguid` (16 bytes; all zero by default).
     public init(aaguid: [UInt8] = [UInt8](repeating: 0, count: 16)) {
