@@ -2,7 +2,7 @@
 //
 // dfns-bridge: WebAuthn verification (and, later, Dfns Delegated Signing) as Swift packages and a C ABI.
 // Layers (a lower layer never imports a higher one):
-//   C system modules (CLibCBOR, COpenSSL, CSecp256k1, COpenSSLShims), DfnsLocking
+//   C system modules (CLibCBOR, COpenSSL, CSecp256k1, COpenSSLShims), DfnsLocking, DfnsEncoding
 //   -> DfnsCBOR -> DfnsCrypto -> DfnsWebAuthn -> DfnsInspection, DfnsConformance
 //   -> DfnsBridgeC (the C ABI) and tools (dfns-bridge CLI, benchmarks)
 import PackageDescription
@@ -16,8 +16,9 @@ let sharedLibraryFlags: [LinkerSetting] =
     Context.environment["DFNS_BRIDGE_SHARED"] == "1"
     ? [.unsafeFlags([
         "-static-stdlib",
-        // swift-asn1 imports FoundationEssentials; its static archive needs these two as well.
-        "-l_FoundationCollections", "-l_FoundationCShims",
+        // swift-asn1 imports FoundationEssentials; its static archive needs these as well (the
+        // library itself no longer imports Synchronization, so nothing else pulls that one in).
+        "-l_FoundationCollections", "-l_FoundationCShims", "-lswiftSynchronization",
         // Any undefined symbol is a link error; never unmap on dlclose (thread-exit destructors).
         "-Xlinker", "-z", "-Xlinker", "defs",
         "-Xlinker", "-z", "-Xlinker", "nodelete",
@@ -32,6 +33,7 @@ let sharedLibraryFlags: [LinkerSetting] =
 let package = Package(
     name: "dfns-bridge",
     products: [
+        .library(name: "DfnsEncoding", targets: ["DfnsEncoding"]),
         .library(name: "DfnsCBOR", targets: ["DfnsCBOR"]),
         .library(name: "DfnsCrypto", targets: ["DfnsCrypto"]),
         .library(name: "DfnsWebAuthn", targets: ["DfnsWebAuthn"]),
@@ -56,39 +58,42 @@ let package = Package(
         // MARK: Swift layers
         // A pthread-backed lock for per-object caches, visible to ThreadSanitizer (Locked.swift).
         .target(name: "DfnsLocking"),
-        .target(name: "DfnsCBOR", dependencies: ["CLibCBOR"]),
+        // Hex, base64/base64url, PEM armour, the strict JSON parser and writer, civil dates: written
+        // once, used by every layer above.
+        .target(name: "DfnsEncoding"),
+        .target(name: "DfnsCBOR", dependencies: ["CLibCBOR", "DfnsEncoding"]),
         .target(
             name: "DfnsCrypto",
-            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1", "DfnsLocking"]
+            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1", "DfnsEncoding", "DfnsLocking"]
         ),
         .target(
             name: "DfnsWebAuthn",
             dependencies: [
-                "DfnsCBOR", "DfnsCrypto", "DfnsLocking",
+                "DfnsEncoding", "DfnsCBOR", "DfnsCrypto", "DfnsLocking",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
 
         // Human- and JSON-readable reports of WebAuthn structures (the CLI's inspect, dfns_inspect).
-        .target(name: "DfnsInspection", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto"]),
+        .target(name: "DfnsInspection", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsEncoding"]),
 
         // MARK: C ABI
         // include/dfns_bridge.h as a Swift module, so @c @implementation checks every signature.
         .systemLibrary(name: "CDfnsBridgeAPI"),
         .target(
             name: "DfnsBridgeC",
-            dependencies: ["DfnsWebAuthn", "DfnsInspection", "DfnsCrypto", "DfnsLocking", "CDfnsBridgeAPI"],
+            dependencies: ["DfnsWebAuthn", "DfnsInspection", "DfnsCrypto", "DfnsEncoding", "DfnsLocking", "CDfnsBridgeAPI"],
             linkerSettings: sharedLibraryFlags
         ),
 
         // Runs third-party WebAuthn vector files against the library (used by the CLI and the tests).
-        .target(name: "DfnsConformance", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto"]),
+        .target(name: "DfnsConformance", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsEncoding"]),
 
         // MARK: Tools
         .executableTarget(
             name: "DfnsBridgeTool",
             dependencies: [
-                "DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsInspection",
+                "DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsInspection", "DfnsEncoding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,9 +104,10 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "DfnsLockingTests", dependencies: ["DfnsLocking"]),
-        .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR"]),
-        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto", "DfnsLocking"]),
-        .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn", "DfnsCrypto", "DfnsInspection"]),
-        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance"]),
+        .testTarget(name: "DfnsEncodingTests", dependencies: ["DfnsEncoding"]),
+        .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR", "DfnsEncoding"]),
+        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto", "DfnsEncoding", "DfnsLocking"]),
+        .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn", "DfnsCrypto", "DfnsInspection", "DfnsEncoding"]),
+        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsEncoding"]),
     ]
 )

@@ -1,5 +1,6 @@
 import DfnsCrypto
 import DfnsInspection
+import DfnsEncoding
 
 /// Turns the command line's input into bytes (``Inspector`` decides what they are).
 enum InspectInput {

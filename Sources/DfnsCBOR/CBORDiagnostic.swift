@@ -1,3 +1,4 @@
+import DfnsEncoding
 /// RFC 8949 §8 diagnostic notation for ``CBORValue``, for logs, errors and tests.
 extension CBORValue: CustomStringConvertible {
     /// The value in diagnostic notation, e.g. `{1: 2, 3: -7, -1: h'0102'}`.
@@ -24,8 +25,6 @@ extension CBORValue: CustomStringConvertible {
 
 /// Writer for diagnostic notation with an output budget.
 enum CBORDiagnostic {
-    private static let hexDigits: [Character] = Array("0123456789abcdef")
-
     /// Appends `value` to `output`, stopping early once `output` has more than `budget` UTF-8
     /// bytes (native strings count UTF-8 in O(1), so the checks stay cheap).
     static func write(_ value: CBORValue, to output: inout String, budget: Int) {
@@ -43,8 +42,7 @@ enum CBORDiagnostic {
             output += "h'"
             for byte in bytes {
                 guard output.utf8.count <= budget else { break }
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0f)])
+                output += Hex.encode(integer: byte)
             }
             output += "'"
         case .text(let text):
@@ -55,10 +53,7 @@ enum CBORDiagnostic {
                 case "\"": output += "\\\""
                 case "\\": output += "\\\\"
                 case _ where scalar.value < 0x20:
-                    let code = scalar.value
-                    output += "\\u00"
-                    output.append(hexDigits[Int((code >> 4) & 0x0f)])
-                    output.append(hexDigits[Int(code & 0x0f)])
+                    output += "\\u00" + Hex.encode(integer: UInt8(truncatingIfNeeded: scalar.value))
                 default:
                     output.unicodeScalars.append(scalar)
                 }

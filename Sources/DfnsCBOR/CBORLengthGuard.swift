@@ -1,4 +1,5 @@
 import CLibCBOR
+import DfnsEncoding
 
 /// The pre-check that runs before `cbor_load` (c-abi-notes §7, webauthn-verification §8.1).
 ///
@@ -158,7 +159,7 @@ enum CBORLengthGuard {
                 stack[top].keyStart = itemStart
             }
             if strict, kind.hasArgument, !isShortest(additionalInfo: initialByte & 0x1f, argument: argument) {
-                throw .nonCanonical("a \(kind.noun) with a non-shortest argument (initial byte 0x\(hex(initialByte))) at offset \(itemStart)")
+                throw .nonCanonical("a \(kind.noun) with a non-shortest argument (initial byte 0x\(Hex.encode(integer: initialByte))) at offset \(itemStart)")
             }
 
             if let top = stack.last, let open = top.indefinite, open == .indefiniteBytes || open == .indefiniteText,
@@ -168,7 +169,7 @@ enum CBORLengthGuard {
 
             switch kind {
             case .none:
-                throw .malformed("an item libcbor did not report (initial byte 0x\(hex(initialByte))) at offset \(itemStart)")
+                throw .malformed("an item libcbor did not report (initial byte 0x\(Hex.encode(integer: initialByte))) at offset \(itemStart)")
             case .indefiniteBytes, .indefiniteText, .indefiniteArray, .indefiniteMap:
                 guard options.allowIndefiniteLength, !strict else { throw .indefiniteLength }
                 if let top = stack.last, top.indefinite == .indefiniteBytes || top.indefinite == .indefiniteText {
@@ -328,13 +329,7 @@ enum CBORLengthGuard {
         if info == 31 {
             return .malformed("additional information 31 is not allowed with major type \(major) (offset \(offset))")
         }
-        return .malformed("an undecodable initial byte 0x\(hex(initialByte)) at offset \(offset)")
-    }
-
-    /// Two lowercase hex digits.
-    static func hex(_ byte: UInt8) -> String {
-        let digits = String(byte, radix: 16)
-        return byte < 0x10 ? "0" + digits : digits
+        return .malformed("an undecodable initial byte 0x\(Hex.encode(integer: initialByte)) at offset \(offset)")
     }
 }
 

@@ -1,4 +1,5 @@
 import DfnsWebAuthn
+import DfnsEncoding
 
 /// The result of running one vector file.
 public struct ConformanceOutcome: Sendable {

@@ -1,5 +1,6 @@
 import DfnsCrypto
 import DfnsWebAuthn
+import DfnsEncoding
 
 /// Runs third-party WebAuthn vector files (the schema of `shared/vectors/webauthn/README.md`)
 /// through the library and compares each verdict with the vector's `expected`.

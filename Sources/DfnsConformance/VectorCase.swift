@@ -1,6 +1,7 @@
 import DfnsCBOR
 import DfnsCrypto
 import DfnsWebAuthn
+import DfnsEncoding
 
 /// One vector and the verifier configuration its source used.
 struct VectorCase {
@@ -54,7 +55,7 @@ struct VectorCase {
 
     private var verificationTime: Int64? {
         for field in ["fixed_time_for_cert_validation", "suggested_verification_time"] {
-            if let text = vector[field]?.stringValue, let t = ISO8601.unixSeconds(text) { return t }
+            if let text = vector[field]?.stringValue, let t = CivilDate.unixSeconds(iso8601: text) { return t }
         }
         return nil
     }

@@ -1,3 +1,5 @@
+import DfnsEncoding
+
 /// Errors thrown by DfnsCrypto.
 public enum CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The key material is invalid (bad point, wrong length, not on the curve, ...).
@@ -36,5 +38,12 @@ public enum CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
         case .sha1NotAllowed: return "SHA-1 is not allowed"
         case .openSSL(let m): return "OpenSSL error: \(m)"
         }
+    }
+}
+
+extension CryptoError {
+    /// A hex, base64 or PEM decoding failure, as ``invalidEncoding(_:)``.
+    public init(_ error: EncodingError) {
+        self = .invalidEncoding(error.message)
     }
 }

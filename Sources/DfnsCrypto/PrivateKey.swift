@@ -1,6 +1,7 @@
 import COpenSSL
 import COpenSSLShims
 import CSecp256k1
+import DfnsEncoding
 
 /// A private key (EC P-256/P-384/P-521/secp256k1, Ed25519, Ed448 or RSA) held in an owned
 /// `EVP_PKEY`. Immutable; safe to share across threads.

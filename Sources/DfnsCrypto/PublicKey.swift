@@ -2,6 +2,7 @@ import COpenSSL
 import COpenSSLShims
 import CSecp256k1
 import DfnsLocking
+import DfnsEncoding
 
 /// An imported, validated public key. Immutable; safe to share across threads; import once, verify
 /// many times.
@@ -197,7 +198,12 @@ public final class PublicKey: @unchecked Sendable {
     /// Imports a PEM `-----BEGIN PUBLIC KEY-----` block (SubjectPublicKeyInfo). Whitespace around and
     /// line breaks inside the base64 body are allowed; nothing else may surround the block.
     public convenience init(pem: String) throws(CryptoError) {
-        let der = try PEMArmor.decode(pem, label: "PUBLIC KEY")
+        let der: [UInt8]
+        do {
+            der = try PEMArmor.decode(pem, label: "PUBLIC KEY")
+        } catch {
+            throw CryptoError(error)
+        }
         try self.init(spkiDER: der)
     }
 

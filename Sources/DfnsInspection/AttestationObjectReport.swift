@@ -1,6 +1,7 @@
 import DfnsCBOR
 import DfnsCrypto
 import DfnsWebAuthn
+import DfnsEncoding
 
 /// Describes an attestation object: `fmt`, the members of `attStmt` (algorithms by name,
 /// certificates decoded, a SafetyNet JWS opened), and the authenticator data.

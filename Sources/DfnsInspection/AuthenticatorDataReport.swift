@@ -1,6 +1,7 @@
 import DfnsCBOR
 import DfnsCrypto
 import DfnsWebAuthn
+import DfnsEncoding
 
 /// Describes parsed authenticator data (WebAuthn §6.1).
 enum AuthenticatorDataReport {

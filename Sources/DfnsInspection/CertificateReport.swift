@@ -1,5 +1,6 @@
 import DfnsCrypto
 import DfnsWebAuthn
+import DfnsEncoding
 
 /// Describes an X.509 certificate from an attestation statement.
 enum CertificateReport {

@@ -1,5 +1,6 @@
 import DfnsCrypto
 import DfnsWebAuthn
+import DfnsEncoding
 
 /// Describes clientDataJSON (WebAuthn §5.8.1): the members the library reads, any others, and the
 /// hash authenticators sign.

@@ -1,6 +1,7 @@
 import DfnsCBOR
 import DfnsCrypto
 import DfnsWebAuthn
+import DfnsEncoding
 
 /// What ``Inspector`` decodes.
 public enum InspectKind: String, CaseIterable, Sendable {

@@ -1,5 +1,6 @@
 import DfnsWebAuthn
 import DfnsCrypto
+import DfnsEncoding
 
 /// A value in an `inspect` report. One report is built per input and rendered either as indented
 /// text for a person (``ReportTextRenderer``) or as one JSON document (``ReportJSONRenderer``).

@@ -1,22 +1,20 @@
 import Glibc
 @testable import DfnsCBOR
+import DfnsEncoding
 
-/// Parses hex such as "a2 01 02"; spaces are ignored. Test input only.
+/// Parses hex such as "a2 01 02"; spaces are ignored. Test input only: a typo is a test bug, so
+/// it stops the test run.
 func hex(_ text: String) -> [UInt8] {
-    let digits = Array(text.unicodeScalars.filter { $0 != " " })
-    var bytes: [UInt8] = []
-    var index = 0
-    while index + 1 < digits.count {
-        let pair = String(digits[index]) + String(digits[index + 1])
-        bytes.append(UInt8(pair, radix: 16) ?? 0)
-        index += 2
+    do {
+        return try Hex.decode(String(text.unicodeScalars.filter { $0 != " " }.map(Character.init)))
+    } catch {
+        fatalError("test hex literal \"\(text)\": \(error)")
     }
-    return bytes
 }
 
 /// Lowercase hex rendering for messages.
 func hexString(_ bytes: [UInt8]) -> String {
-    bytes.map { CBORLengthGuard.hex($0) }.joined()
+    Hex.encode(bytes)
 }
 
 /// Deterministic xorshift64* generator, so failures reproduce.

@@ -1,6 +1,7 @@
 import DfnsCrypto
 import Foundation
 import XCTest
+import DfnsEncoding
 
 /// Loads real certificates from the shared, read-only test data (`../shared` next to the package
 /// root): PEM roots and the x5c arrays inside WebAuthn vector JSON files. Nothing is copied into the
@@ -98,15 +99,8 @@ enum CertificateFixtures {
         bytes.map { String(format: "%02X", $0) }.joined(separator: ":")
     }
 
-    static func bytes(hex: String) -> [UInt8] {
-        var result: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            result.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-            index = next
-        }
-        return result
+    static func bytes(hex: String) throws -> [UInt8] {
+        try Hex.decode(hex)
     }
 
     // MARK: - A tiny CBOR reader: just enough to find `"x5c": [bstr, ...]` and `"response": bstr`.

@@ -56,7 +56,7 @@ final class CertificateParsingTests: XCTestCase {
         // Subject key identifier 2.5.29.14: OCTET STRING of 20 bytes, non-critical.
         let ski = try XCTUnwrap(try root.extensionValue(oid: "2.5.29.14"))
         XCTAssertFalse(ski.critical)
-        XCTAssertEqual(ski.value, [0x04, 0x14] + F.bytes(hex: "26D764D9C578C25A67D1A7DE6B12D01B63F1C6D7"))
+        XCTAssertEqual(ski.value, [0x04, 0x14] + (try F.bytes(hex: "26D764D9C578C25A67D1A7DE6B12D01B63F1C6D7")))
         XCTAssertNil(try root.extensionValue(oid: "1.3.6.1.4.1.45724.1.1.4"))
         XCTAssertNoThrow(try root.publicKey())
         XCTAssertEqual(
@@ -213,7 +213,7 @@ final class CertificateParsingTests: XCTestCase {
         XCTAssertEqual(leaf.subject.values(oid: Self.commonName), ["Solo 2 NFC+USB-C 2369D4D013CE48CB9F26F7ED8C9A6068 B2"])
         let aaguid = try XCTUnwrap(try leaf.extensionValue(oid: "1.3.6.1.4.1.45724.1.1.4"))
         XCTAssertFalse(aaguid.critical)
-        XCTAssertEqual(aaguid.value, [0x04, 0x10] + F.bytes(hex: "2369d4d013ce48cb9f26f7ed8c9a6068"))
+        XCTAssertEqual(aaguid.value, [0x04, 0x10] + (try F.bytes(hex: "2369d4d013ce48cb9f26f7ed8c9a6068")))
     }
 
     func testInvalidOIDStringsAreRejected() throws {

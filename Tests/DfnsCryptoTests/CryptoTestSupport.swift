@@ -1,4 +1,5 @@
 @testable import DfnsCrypto
+import DfnsEncoding
 
 /// Decodes a hex literal in tests (test inputs are trusted; bad literals yield an empty array,
 /// which the tests then fail on).

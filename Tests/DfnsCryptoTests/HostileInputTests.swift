@@ -1,5 +1,6 @@
 import Testing
 @testable import DfnsCrypto
+import DfnsEncoding
 
 /// Random and mutated inputs must produce errors, never traps.
 @Suite("Hostile inputs")

@@ -2,6 +2,7 @@ import COpenSSL
 import Foundation
 import Testing
 @testable import DfnsCrypto
+import DfnsEncoding
 
 @Suite("Reference vectors and foreign keys")
 struct ReferenceVectorTests {

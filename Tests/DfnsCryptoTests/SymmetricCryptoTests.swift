@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DfnsCrypto
+import DfnsEncoding
 
 @Suite("Digests, HMAC, PBKDF2, AES-GCM")
 struct SymmetricCryptoTests {

@@ -3,6 +3,7 @@ import DfnsCrypto
 @testable import DfnsWebAuthn
 import Foundation
 import Testing
+import DfnsEncoding
 
 /// Minimal DER writer for building KeyDescription extensions in tests.
 enum TestDER {

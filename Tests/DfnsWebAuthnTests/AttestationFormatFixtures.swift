@@ -3,6 +3,7 @@ import DfnsCrypto
 @testable import DfnsWebAuthn
 import Foundation
 import Testing
+import DfnsEncoding
 
 /// A registration vector from `shared/vectors/webauthn`, decoded far enough to call one format
 /// verifier directly (tests only; the vectors are read in place, never copied).

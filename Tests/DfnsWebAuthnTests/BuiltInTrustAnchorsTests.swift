@@ -3,6 +3,7 @@ import DfnsCrypto
 @testable import DfnsWebAuthn
 import Foundation
 import Testing
+import DfnsEncoding
 
 @Suite("Built-in trust anchors")
 struct BuiltInTrustAnchorsTests {

@@ -2,6 +2,7 @@ import DfnsCBOR
 import DfnsCrypto
 import DfnsWebAuthn
 import Testing
+import DfnsEncoding
 
 /// End-to-end ceremonies with the software authenticator, and one failing case per check.
 @Suite("Registration and assertion")

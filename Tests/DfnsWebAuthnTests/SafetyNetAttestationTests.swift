@@ -2,6 +2,7 @@ import DfnsCBOR
 import DfnsCrypto
 @testable import DfnsWebAuthn
 import Testing
+import DfnsEncoding
 
 @Suite("Android SafetyNet attestation")
 struct SafetyNetAttestationTests {

@@ -25,7 +25,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "dfns-swift-example",
-            dependencies: [.product(name: "DfnsWebAuthn", package: "dfns-bridge")],
+            dependencies: [
+                .product(name: "DfnsWebAuthn", package: "dfns-bridge"),
+                .product(name: "DfnsEncoding", package: "dfns-bridge"),
+            ],
             path: "Sources/DfnsSwiftExample"
         ),
     ]

@@ -1,5 +1,6 @@
 import DfnsCrypto
 import Glibc
+import DfnsEncoding
 
 /// The `android-safetynet` format (WebAuthn §8.5, deprecated): a SafetyNet attestation JWS whose
 /// nonce binds the ceremony.

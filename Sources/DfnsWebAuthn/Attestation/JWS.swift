@@ -1,4 +1,5 @@
 import DfnsCrypto
+import DfnsEncoding
 
 /// A JWS in compact serialization (RFC 7515 §7.1): `B64URL(header).B64URL(payload).B64URL(signature)`,
 /// with its certificate chain in the `x5c` header, as SafetyNet responses carry it.

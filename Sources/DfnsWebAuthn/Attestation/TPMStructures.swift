@@ -1,4 +1,5 @@
 import DfnsCrypto
+import DfnsEncoding
 
 /// TPM 2.0 algorithm identifiers (TCG Algorithm Registry) used by `tpm` attestation.
 enum TPMAlgorithmID {
@@ -36,14 +37,12 @@ enum TPMAlgorithmID {
 
     /// `0x000b` style rendering for messages.
     static func hex(_ value: UInt16) -> String {
-        let digits = String(value, radix: 16)
-        return "0x" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        "0x" + Hex.encode(integer: value)
     }
 
     /// `0x00040072` style rendering for messages.
     static func hex(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+        "0x" + Hex.encode(integer: value)
     }
 }
 

@@ -1,4 +1,5 @@
 import DfnsCBOR
+import DfnsEncoding
 
 /// The attested credential data inside registration authenticator data (WebAuthn §6.5.1).
 public struct AttestedCredentialData: Sendable {
@@ -15,13 +16,11 @@ public struct AttestedCredentialData: Sendable {
     public var aaguidString: String { AttestedCredentialData.uuidString(aaguid) }
 
     static func uuidString(_ bytes: [UInt8]) -> String {
-        let hex = "0123456789abcdef".utf8.map { $0 }
-        var out: [UInt8] = []
+        var out = ""
         for (i, b) in bytes.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
-            out.append(hex[Int(b >> 4)])
-            out.append(hex[Int(b & 0x0F)])
+            if i == 4 || i == 6 || i == 8 || i == 10 { out += "-" }
+            out += Hex.encode(integer: b)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }

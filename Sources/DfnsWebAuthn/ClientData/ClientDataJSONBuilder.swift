@@ -1,4 +1,5 @@
 import DfnsCrypto
+import DfnsEncoding
 
 /// Builds clientDataJSON the way browsers serialise it (WebAuthn §5.8.1.1, `CCDToString`), for the
 /// software authenticator and for tests.
@@ -18,13 +19,12 @@ public enum ClientDataJSONBuilder {
     /// U+0020–U+10FFFF printable range as `\uXXXX` (lowercase hex).
     public static func quote(_ value: String) -> String {
         var out = "\""
-        let hex = Array("0123456789abcdef")
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case let s where s.value < 0x20:
-                out += "\\u00" + String(hex[Int(s.value >> 4)]) + String(hex[Int(s.value & 0xF)])
+                out += "\\u00" + Hex.encode(integer: UInt8(truncatingIfNeeded: s.value))
             default: out.unicodeScalars.append(scalar)
             }
         }

@@ -1,4 +1,5 @@
 import DfnsCrypto
+import DfnsEncoding
 
 /// Parsed `clientDataJSON` (WebAuthn §5.8.1), with the exact bytes kept for hashing.
 public struct CollectedClientData: Sendable {

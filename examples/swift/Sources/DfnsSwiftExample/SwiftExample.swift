@@ -3,6 +3,7 @@
 // The software authenticator plays the user's device; a RelyingPartyPolicy plays the relying
 // party. The program prints one line per check and exits 0 when all pass, 1 otherwise.
 
+import DfnsEncoding
 import DfnsWebAuthn
 
 #if canImport(Glibc)
@@ -137,7 +138,6 @@ struct SwiftExample {
 
     /// A flags byte as 0x45.
     static func hex(_ byte: UInt8) -> String {
-        let digits = String(byte, radix: 16)
-        return "0x" + (digits.count < 2 ? "0" : "") + digits
+        "0x" + Hex.encode(integer: byte)
     }
 }

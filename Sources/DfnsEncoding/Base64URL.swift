@@ -7,7 +7,7 @@ public enum Base64URL {
 
     /// Decodes strictly: only `A-Z a-z 0-9 - _`; rejects `=`, `+`, `/`, whitespace, a length with
     /// remainder 1 modulo 4 and non-zero trailing bits.
-    public static func decode(_ string: String) throws(CryptoError) -> [UInt8] {
+    public static func decode(_ string: String) throws(EncodingError) -> [UInt8] {
         try Base64Codec.decode(string, url: true)
     }
 }

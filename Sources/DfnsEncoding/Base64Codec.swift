@@ -47,22 +47,22 @@ internal enum Base64Codec {
             if !url { out.append(UInt8(ascii: "=")) }
         }
         let result = String(decoding: out, as: UTF8.self)
-        cleanse(&out)   // the encoding may be of secret bytes (PKCS#8 PEM)
+        zeroize(&out)   // the encoding may be of secret bytes (PKCS#8 PEM)
         return result
     }
 
-    static func decode(_ string: String, url: Bool) throws(CryptoError) -> [UInt8] {
+    static func decode(_ string: String, url: Bool) throws(EncodingError) -> [UInt8] {
         let name = url ? "base64url" : "base64"
         var chars = Array(string.utf8)
         if !url {
-            guard chars.count % 4 == 0 else { throw .invalidEncoding("\(name) length \(chars.count) is not a multiple of 4") }
+            guard chars.count % 4 == 0 else { throw EncodingError(url ? .base64url : .base64, "\(name) length \(chars.count) is not a multiple of 4") }
             var padding = 0
             while padding < 2, let last = chars.last, last == UInt8(ascii: "=") {
                 chars.removeLast()
                 padding += 1
             }
         }
-        guard chars.count % 4 != 1 else { throw .invalidEncoding("\(name) length leaves a dangling character") }
+        guard chars.count % 4 != 1 else { throw EncodingError(url ? .base64url : .base64, "\(name) length leaves a dangling character") }
         let lookup = url ? urlTable : standardTable
         var out: [UInt8] = []
         out.reserveCapacity(chars.count / 4 * 3 + 2)
@@ -70,7 +70,7 @@ internal enum Base64Codec {
         var bits = 0
         for (offset, c) in chars.enumerated() {
             let v = lookup[Int(c)]
-            guard v != 0xFF else { throw .invalidEncoding("invalid \(name) character at offset \(offset)") }
+            guard v != 0xFF else { throw EncodingError(url ? .base64url : .base64, "invalid \(name) character at offset \(offset)") }
             accumulator = (accumulator << 6 | UInt32(v)) & 0xFFFFFF
             bits += 6
             if bits >= 8 {
@@ -80,7 +80,7 @@ internal enum Base64Codec {
         }
         // Canonical form: the unused low bits of the last character must be zero.
         if bits > 0, accumulator & ((1 << UInt32(bits)) - 1) != 0 {
-            throw .invalidEncoding("\(name) has non-zero trailing bits")
+            throw EncodingError(url ? .base64url : .base64, "\(name) has non-zero trailing bits")
         }
         return out
     }

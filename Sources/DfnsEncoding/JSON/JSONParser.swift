@@ -1,8 +1,8 @@
-/// A strict RFC 8259 JSON parser for the small documents WebAuthn carries (clientDataJSON,
-/// SafetyNet JWS headers and payloads).
+/// A strict RFC 8259 JSON parser for the documents the library reads: WebAuthn's clientDataJSON and
+/// SafetyNet JWS parts, Dfns challenges and payloads that must be compared as JSON values.
 ///
 /// Written by hand rather than taken from Foundation because the library stays Foundation-free
-/// (Foundation's JSON support brings ICU into the shared library) and because WebAuthn hardening
+/// (Foundation's JSON support brings ICU into the shared library) and because hardening
 /// needs checks general-purpose parsers do not make: duplicate member names are rejected, invalid
 /// UTF-8 and unpaired surrogates are rejected, and nesting depth and input size are bounded.
 public struct JSONParser {
@@ -73,7 +73,7 @@ public struct JSONParser {
             case UInt8(ascii: "f"): try expect("false"); return .bool(false)
             case UInt8(ascii: "n"): try expect("null"); return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-            default: throw fail("expected a value, found byte 0x\(String(b, radix: 16))")
+            default: throw fail("expected a value, found byte 0x\(Hex.encode(integer: b))")
             }
         }
 

@@ -1,5 +1,6 @@
-import DfnsWebAuthn
+
 import Testing
+import DfnsEncoding
 
 @Suite("JSON parser")
 struct JSONParserTests {

@@ -7,7 +7,7 @@ public enum Base64 {
 
     /// Decodes strictly: standard alphabet, required padding, no whitespace or line breaks, zero
     /// trailing bits.
-    public static func decode(_ string: String) throws(CryptoError) -> [UInt8] {
+    public static func decode(_ string: String) throws(EncodingError) -> [UInt8] {
         try Base64Codec.decode(string, url: false)
     }
 }
