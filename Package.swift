@@ -2,8 +2,10 @@
 //
 // dfns-bridge: WebAuthn verification (and, later, Dfns Delegated Signing) as Swift packages and a C ABI.
 // Layers (a lower layer never imports a higher one):
-//   C system modules (CLibCBOR, COpenSSL, CSecp256k1, COpenSSLShims), DfnsLocking, DfnsEncoding
+//   C system modules (CLibCBOR, COpenSSL, CSecp256k1, COpenSSLShims, CCurl), DfnsLocking, DfnsEncoding
 //   -> DfnsCBOR -> DfnsCrypto -> DfnsWebAuthn -> DfnsInspection, DfnsConformance
+//   DfnsEncoding -> DfnsProtocol (wire types, user-action rules; shared with the sandbox)
+//   DfnsProtocol, DfnsWebAuthn, DfnsCrypto -> DfnsClient -> DfnsCurlTransport (libcurl)
 //   -> DfnsBridgeC (the C ABI) and tools (dfns-bridge CLI, benchmarks)
 import PackageDescription
 
@@ -38,10 +40,15 @@ let package = Package(
         .library(name: "DfnsCrypto", targets: ["DfnsCrypto"]),
         .library(name: "DfnsWebAuthn", targets: ["DfnsWebAuthn"]),
         .library(name: "DfnsInspection", targets: ["DfnsInspection"]),
+        .library(name: "DfnsProtocol", targets: ["DfnsProtocol"]),
+        .library(name: "DfnsClient", targets: ["DfnsClient"]),
+        // The default HTTP transport on libcurl; Swift hosts with their own HTTP stack need not link it.
+        .library(name: "DfnsCurlTransport", targets: ["DfnsCurlTransport"]),
         // libdfns_bridge.so: the C ABI of include/dfns_bridge.h.
         .library(name: "dfns_bridge", type: .dynamic, targets: ["DfnsBridgeC"]),
         .executable(name: "dfns-bridge", targets: ["DfnsBridgeTool"]),
         .executable(name: "dfns-bench", targets: ["DfnsBenchmarks"]),
+        .executable(name: "dfns-client-bench", targets: ["DfnsClientBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,6 +61,9 @@ let package = Package(
         .systemLibrary(name: "CSecp256k1", pkgConfig: "libsecp256k1", providers: [.apt(["libsecp256k1-dev"])]),
         // Thin C wrappers for OpenSSL function-like macros that Swift cannot call.
         .target(name: "COpenSSLShims", dependencies: ["COpenSSL"]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Non-variadic wrappers for curl_easy_setopt / curl_easy_getinfo (Swift cannot call C variadics).
+        .target(name: "CCurlShims", dependencies: ["CCurl"]),
 
         // MARK: Swift layers
         // A pthread-backed lock for per-object caches, visible to ThreadSanitizer (Locked.swift).
@@ -76,6 +86,18 @@ let package = Package(
 
         // Human- and JSON-readable reports of WebAuthn structures (the CLI's inspect, dfns_inspect).
         .target(name: "DfnsInspection", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsEncoding"]),
+
+        // MARK: Dfns client and its default transport
+        // The Dfns protocol shared by the client and the sandbox: wire types, Key clientData layouts,
+        // user-action rules, the error envelope, pagination.
+        .target(name: "DfnsProtocol", dependencies: ["DfnsEncoding"]),
+        // The Dfns client: the Transport protocol (Transport/) and the layers built on it.
+        .target(name: "DfnsClient", dependencies: ["DfnsProtocol", "DfnsWebAuthn", "DfnsCrypto", "DfnsEncoding", "DfnsLocking"]),
+        // CurlTransport: the default Transport, on libcurl. CDfnsBridgeAPI only for the version macro.
+        .target(
+            name: "DfnsCurlTransport",
+            dependencies: ["DfnsClient", "DfnsLocking", "CCurl", "CCurlShims", "CDfnsBridgeAPI"]
+        ),
 
         // MARK: C ABI
         // include/dfns_bridge.h as a Swift module, so @c @implementation checks every signature.
@@ -102,6 +124,13 @@ let package = Package(
             dependencies: ["DfnsWebAuthn", "DfnsCrypto", "COpenSSL", "CSecp256k1"]
         ),
 
+        // dfns-client-bench: user-action signing, webhook and recovery checks against raw OpenSSL /
+        // libsecp256k1 in the same run (scripts/bench-client.sh).
+        .executableTarget(
+            name: "DfnsClientBenchmarks",
+            dependencies: ["DfnsClient", "DfnsProtocol", "DfnsCrypto", "DfnsEncoding", "COpenSSL", "CSecp256k1"]
+        ),
+
         // MARK: Tests
         .testTarget(name: "DfnsLockingTests", dependencies: ["DfnsLocking"]),
         .testTarget(name: "DfnsEncodingTests", dependencies: ["DfnsEncoding"]),
@@ -109,5 +138,11 @@ let package = Package(
         .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto", "DfnsEncoding", "DfnsLocking"]),
         .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn", "DfnsCrypto", "DfnsInspection", "DfnsEncoding"]),
         .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsEncoding"]),
+        // Test support, not a product: a loopback HTTP/1.1 server with byte-level control of replies.
+        .target(name: "DfnsTestHTTPServer", dependencies: ["DfnsClient", "DfnsLocking"], path: "Tests/DfnsTestHTTPServer"),
+        .testTarget(name: "DfnsClientTests", dependencies: [
+            "DfnsClient", "DfnsProtocol", "DfnsCrypto", "DfnsEncoding", "DfnsLocking", "DfnsWebAuthn", "DfnsCurlTransport", "DfnsTestHTTPServer",
+        ]),
+        .testTarget(name: "DfnsCurlTransportTests", dependencies: ["DfnsCurlTransport", "DfnsClient", "DfnsTestHTTPServer"]),
     ]
 )

@@ -22,6 +22,9 @@ let dfnsIdentity: String = {
 let webAuthn: Target.Dependency = .product(name: "DfnsWebAuthn", package: dfnsIdentity)
 let crypto: Target.Dependency = .product(name: "DfnsCrypto", package: dfnsIdentity)
 let cbor: Target.Dependency = .product(name: "DfnsCBOR", package: dfnsIdentity)
+let client: Target.Dependency = .product(name: "DfnsClient", package: dfnsIdentity)
+let dfnsProtocol: Target.Dependency = .product(name: "DfnsProtocol", package: dfnsIdentity)
+let encoding: Target.Dependency = .product(name: "DfnsEncoding", package: dfnsIdentity)
 
 let package = Package(
     name: "dfns-bridge-fuzz",
@@ -42,5 +45,7 @@ let package = Package(
         .executableTarget(name: "FuzzCertificate", dependencies: [webAuthn, crypto]),
         // RegistrationVerifier.verifyAttestation over arbitrary attestation objects (all statement formats).
         .executableTarget(name: "FuzzRegistration", dependencies: [webAuthn, crypto]),
+        // What a Dfns API server answers: error envelopes, wire types, outcomes (Dfns client).
+        .executableTarget(name: "FuzzAPIResponse", dependencies: [client, dfnsProtocol, encoding]),
     ]
 )

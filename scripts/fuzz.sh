@@ -19,7 +19,7 @@ vectors="$(cd "$project/../shared/vectors/webauthn" && pwd)"
 
 seconds="${1:-60}"
 shift || true
-all_targets=(FuzzAttestationObject FuzzAuthenticatorData FuzzClientDataJSON FuzzCOSEKey FuzzCertificate FuzzRegistration)
+all_targets=(FuzzAttestationObject FuzzAuthenticatorData FuzzClientDataJSON FuzzCOSEKey FuzzCertificate FuzzRegistration FuzzAPIResponse)
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
 
@@ -186,6 +186,22 @@ for path in sorted(glob.glob(os.path.join(vectors, "*.json"))):
     when = unix_time(v.get("suggested_verification_time") or v.get("fixed_time_for_cert_validation"))
     rpb = rp.encode()[:255]
     save("FuzzRegistration", bytes([0x01]) + struct.pack(">q", when) + bytes([len(rpb)]) + rpb + cdh + ao)
+
+# FuzzAPIResponse: a status selector byte, then bodies shaped like the API's answers.
+api_bodies = [
+    (0, {"id": "wa-1", "network": "Bitcoin", "status": "Active",
+         "signingKey": {"id": "key-1", "scheme": "ECDSA", "curve": "secp256k1", "publicKey": "02aa"}}),
+    (2, {"id": "sig-1", "keyId": "key-1", "status": "Pending", "approvalId": "ap-1",
+         "signature": {"r": "0x01", "s": "0x02", "recid": 0}, "requestBody": {"kind": "Hash", "hash": "0x00"}}),
+    (0, {"challenge": "Y2g", "challengeIdentifier": "eyJ", "allowCredentials": {"key": [{"type": "public-key", "id": "c"}],
+         "webauthn": []}, "supportedCredentialKinds": [{"kind": "Key", "factor": "first"}]}),
+    (0, {"items": [{"id": "a"}, {"id": "b"}], "nextPageToken": "t"}),
+    (8, {"error": {"id": "Conflict", "status": 409, "message": "m", "details": {"duplicate": {"id": "x"}}}}),
+    (4, {"message": "top level", "details": [1, 2.5e3, None, True]}),
+    (0, {"method": "POST", "path": "/wallets", "body": "{}", "challenge": {"challenge": "c", "challengeIdentifier": "i"}}),
+]
+for selector, body in api_bodies:
+    save("FuzzAPIResponse", bytes([selector]) + json.dumps(body, separators=(",", ":")).encode())
 
 print("seeds: " + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
 PY

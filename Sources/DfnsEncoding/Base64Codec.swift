@@ -20,35 +20,52 @@ internal enum Base64Codec {
     private static let urlTable = table(for: urlSafe)
 
     static func encode(_ bytes: some Collection<UInt8>, url: Bool) -> String {
-        let alphabet = url ? urlSafe : standard
-        let input = Array(bytes)
-        var out: [UInt8] = []
-        out.reserveCapacity((input.count + 2) / 3 * 4)
-        var i = 0
-        while i + 2 < input.count {
-            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
-            out.append(alphabet[Int(n & 63)])
-            i += 3
+        if let encoded = bytes.withContiguousStorageIfAvailable({ encode(buffer: $0, url: url) }) {
+            return encoded
         }
-        let rest = input.count - i
-        if rest == 1 {
-            let n = UInt32(input[i]) << 16
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            if !url { out.append(UInt8(ascii: "=")); out.append(UInt8(ascii: "=")) }
-        } else if rest == 2 {
-            let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
-            if !url { out.append(UInt8(ascii: "=")) }
+        var copy = Array(bytes)
+        defer { zeroize(&copy) }   // may be secret bytes (a PKCS#8 key on its way to PEM)
+        return copy.withUnsafeBufferPointer { encode(buffer: $0, url: url) }
+    }
+
+    /// Writes the encoding straight into the new string's storage: no intermediate buffer (which
+    /// would hold a copy of what may be secret to wipe) and no second pass. This is on the path of
+    /// every signed request (clientData and signature in the user-action body).
+    private static func encode(buffer input: UnsafeBufferPointer<UInt8>, url: Bool) -> String {
+        let full = input.count / 3
+        let rest = input.count - full * 3
+        let length = full * 4 + (rest == 0 ? 0 : (url ? rest + 1 : 4))
+        guard length > 0 else { return "" }
+        return (url ? urlSafe : standard).withUnsafeBufferPointer { alphabet in
+            String(unsafeUninitializedCapacity: length) { out in
+                var o = 0
+                var i = 0
+                while i + 2 < input.count {
+                    let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                    out[o] = alphabet[Int(n >> 18 & 63)]
+                    out[o + 1] = alphabet[Int(n >> 12 & 63)]
+                    out[o + 2] = alphabet[Int(n >> 6 & 63)]
+                    out[o + 3] = alphabet[Int(n & 63)]
+                    i += 3
+                    o += 4
+                }
+                if rest == 1 {
+                    let n = UInt32(input[i]) << 16
+                    out[o] = alphabet[Int(n >> 18 & 63)]
+                    out[o + 1] = alphabet[Int(n >> 12 & 63)]
+                    o += 2
+                    if !url { out[o] = UInt8(ascii: "="); out[o + 1] = UInt8(ascii: "="); o += 2 }
+                } else if rest == 2 {
+                    let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
+                    out[o] = alphabet[Int(n >> 18 & 63)]
+                    out[o + 1] = alphabet[Int(n >> 12 & 63)]
+                    out[o + 2] = alphabet[Int(n >> 6 & 63)]
+                    o += 3
+                    if !url { out[o] = UInt8(ascii: "="); o += 1 }
+                }
+                return o
+            }
         }
-        let result = String(decoding: out, as: UTF8.self)
-        zeroize(&out)   // the encoding may be of secret bytes (PKCS#8 PEM)
-        return result
     }
 
     static func decode(_ string: String, url: Bool) throws(EncodingError) -> [UInt8] {

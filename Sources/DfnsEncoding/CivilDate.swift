@@ -19,8 +19,10 @@ public struct CivilDate: Sendable, Equatable {
         self.second = second
     }
 
-    /// The UTC date and time of `unixSeconds`.
+    /// The UTC date and time of `unixSeconds` (clamped to ±2⁴⁸ s, some nine million years, so that
+    /// no input can overflow).
     public init(unixSeconds: Int64) {
+        let unixSeconds = min(max(unixSeconds, -(1 << 48)), 1 << 48)
         let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
         let secondsOfDay = unixSeconds - days * 86_400
         let z = days + 719_468
@@ -35,16 +37,17 @@ public struct CivilDate: Sendable, Equatable {
                   hour: secondsOfDay / 3_600, minute: secondsOfDay % 3_600 / 60, second: secondsOfDay % 60)
     }
 
-    /// Seconds since 1970-01-01T00:00:00Z.
+    /// Seconds since 1970-01-01T00:00:00Z. Fields out of their ranges give a meaningless result,
+    /// never a trap (the arithmetic wraps).
     public var unixSeconds: Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return days * 86_400 + hour * 3_600 + minute * 60 + second
+        let y = month <= 2 ? year &- 1 : year
+        let era = (y >= 0 ? y : y &- 399) / 400
+        let yoe = y &- era &* 400
+        let mp = (month &+ 9) % 12
+        let doy = (153 &* mp &+ 2) / 5 &+ day &- 1
+        let doe = yoe &* 365 &+ yoe / 4 &- yoe / 100 &+ doy
+        let days = era &* 146_097 &+ doe &- 719_468
+        return days &* 86_400 &+ hour &* 3_600 &+ minute &* 60 &+ second
     }
 
     /// Parses a UTC ISO 8601 timestamp, `2024-09-26T08:34:57Z` with an optional fraction and `Z`
@@ -78,15 +81,18 @@ public struct CivilDate: Sendable, Equatable {
     }
 
     /// `unixSeconds` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (milliseconds always written, as JavaScript's
-    /// `toISOString` and the Dfns API do), for years 0...9999.
-    public static func iso8601(unixSeconds: Int64, milliseconds: Int = 0) -> String {
+    /// `toISOString` and the Dfns API do), or without the fraction when `milliseconds` is nil
+    /// (`YYYY-MM-DDTHH:MM:SSZ`, as certificates' times are shown). Years outside 0...9999 are
+    /// written with as many digits as they need.
+    public static func iso8601(unixSeconds: Int64, milliseconds: Int? = 0) -> String {
         let date = CivilDate(unixSeconds: unixSeconds)
         func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            return value < 0 ? digits : String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2) + "T"
-            + pad(date.hour, 2) + ":" + pad(date.minute, 2) + ":" + pad(date.second, 2) + "."
-            + pad(Int64(min(max(milliseconds, 0), 999)), 3) + "Z"
+        var text = pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2) + "T"
+            + pad(date.hour, 2) + ":" + pad(date.minute, 2) + ":" + pad(date.second, 2)
+        if let milliseconds { text += "." + pad(Int64(min(max(milliseconds, 0), 999)), 3) }
+        return text + "Z"
     }
 }

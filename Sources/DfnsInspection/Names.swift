@@ -1,3 +1,4 @@
+import DfnsEncoding
 import DfnsCrypto
 
 /// Names of the registry values `inspect` shows (COSE key types, algorithms and curves; X.500
@@ -92,22 +93,7 @@ enum Names {
 
     /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, UTC).
     static func utc(_ seconds: Int64) -> String {
-        guard abs(seconds) < 1 << 48 else { return String(seconds) }
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let secondOfDay = seconds - days * 86400
-        // Civil from days, Howard Hinnant's algorithm.
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : String(v) }
-        let yearText = year >= 0 && year < 10000
-            ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
-        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60))Z"
+        guard seconds > -(1 << 48), seconds < 1 << 48 else { return String(seconds) }
+        return CivilDate.iso8601(unixSeconds: seconds, milliseconds: nil)
     }
 }

@@ -8,65 +8,97 @@
 public enum JSONWriter {
     /// The compact text of `value`.
     public static func string(_ value: JSONValue) -> String {
-        var out = ""
-        write(value, to: &out)
-        return out
+        String(decoding: bytes(value), as: UTF8.self)
     }
 
     /// The compact text of `value` as UTF-8 bytes.
     public static func bytes(_ value: JSONValue) -> [UInt8] {
-        Array(string(value).utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(value, to: &out)
+        return out
     }
 
     /// Appends the compact text of `value` to `out`.
     public static func write(_ value: JSONValue, to out: inout String) {
+        out += string(value)
+    }
+
+    /// Appends the compact UTF-8 text of `value` to `out`. Written on bytes, not `String`, because
+    /// this is on the path of every signed request (the user-action body) and appending scalars to a
+    /// `String` costs several times more.
+    public static func write(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let text): out += text
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let s): quote(s, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 write(item, to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, (name, member)) in members.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 quote(name, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 write(member, to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
     /// `value` as a quoted JSON string, escaped as `JSON.stringify` does.
     public static func quote(_ value: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         quote(value, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func quote(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20:
-                out += "\\u00" + Hex.encode(integer: UInt8(truncatingIfNeeded: s.value))
-            default: out.unicodeScalars.append(scalar)
-            }
+    /// Appends `value` quoted to `out`. With `escapingDelete`, DEL (U+007F) is escaped too, so that
+    /// the text is safe to print (``JSONString``). Only ASCII bytes ever need escaping, so the UTF-8
+    /// is copied byte for byte otherwise.
+    static func quote(_ value: String, to out: inout [UInt8], escapingDelete: Bool = false) {
+        out.append(UInt8(ascii: "\""))
+        var utf8 = value.utf8
+        let copied: Void? = utf8.withContiguousStorageIfAvailable { buffer in
+            appendEscaped(buffer, to: &out, escapingDelete: escapingDelete)
         }
-        out += "\""
+        if copied == nil {
+            var value = value
+            value.makeContiguousUTF8()
+            utf8 = value.utf8
+            utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: &out, escapingDelete: escapingDelete) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], escapingDelete: Bool) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            let escape: [UInt8]?
+            switch byte {
+            case 0x22: escape = [0x5C, 0x22]
+            case 0x5C: escape = [0x5C, 0x5C]
+            case 0x08: escape = [0x5C, UInt8(ascii: "b")]
+            case 0x0C: escape = [0x5C, UInt8(ascii: "f")]
+            case 0x0A: escape = [0x5C, UInt8(ascii: "n")]
+            case 0x0D: escape = [0x5C, UInt8(ascii: "r")]
+            case 0x09: escape = [0x5C, UInt8(ascii: "t")]
+            case 0x00..<0x20: escape = Array(("\\u00" + Hex.encode(integer: byte)).utf8)
+            case 0x7F where escapingDelete: escape = Array("\\u007f".utf8)
+            default: escape = nil
+            }
+            guard let escape else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            out.append(contentsOf: escape)
+            runStart = index + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }
 }

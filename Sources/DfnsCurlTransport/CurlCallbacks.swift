@@ -1,0 +1,39 @@
+internal import CCurl
+import DfnsClient
+
+/// The C callbacks libcurl calls during `curl_easy_perform`, on the transfer thread. Each receives
+/// the ``CurlTransfer`` as its user data (unretained: the transfer outlives its perform call).
+enum CurlCallbacks {
+    /// `CURLOPT_WRITEFUNCTION`: body bytes. Returning fewer bytes than given aborts the transfer
+    /// with `CURLE_WRITE_ERROR`.
+    static let write: curl_write_callback = { data, size, count, context in
+        guard let context else { return 0 }
+        let (total, overflow) = size.multipliedReportingOverflow(by: count)
+        guard !overflow else { return 0 }
+        guard total > 0 else { return 0 }
+        guard let data else { return 0 }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+    }
+
+    /// `CURLOPT_HEADERFUNCTION`: one complete header line per call (status line and blank line
+    /// included). Returning fewer bytes than given aborts with `CURLE_WRITE_ERROR`.
+    static let header: curl_write_callback = { data, size, count, context in
+        guard let context else { return 0 }
+        let (total, overflow) = size.multipliedReportingOverflow(by: count)
+        guard !overflow else { return 0 }
+        guard total > 0 else { return 0 }
+        guard let data else { return 0 }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+    }
+
+    /// `CURLOPT_XFERINFOFUNCTION`: called often while data moves and about once a second while the
+    /// connection is idle; a non-zero return aborts with `CURLE_ABORTED_BY_CALLBACK`. This is how
+    /// task cancellation reaches a blocked transfer (within about a second).
+    static let progress: curl_xferinfo_callback = { context, _, _, _, _ in
+        guard let context else { return 1 }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        return transfer.shouldAbort() ? 1 : 0
+    }
+}
