@@ -32,8 +32,15 @@ extension PrivateKey {
         guard let ctx = EVP_MD_CTX_new() else { throw openSSLFailure("EVP_MD_CTX_new") }
         defer { EVP_MD_CTX_free(ctx) }
         var pctx: OpaquePointer? = nil
-        guard EVP_DigestSignInit(ctx, &pctx, digest?.evpMD, nil, pkey) == 1 else {
-            throw openSSLFailure("EVP_DigestSignInit")
+        // EC and EdDSA keys copy their template (made with the one digest their algorithms use; the
+        // caller checked the curve); RSA keys initialise per call.
+        if !pss, let signTemplate, EVP_MD_CTX_copy_ex(ctx, signTemplate) == 1 {
+            // copied
+        } else {
+            ERR_clear_error()
+            guard EVP_DigestSignInit(ctx, &pctx, digest?.evpMD, nil, pkey) == 1 else {
+                throw openSSLFailure("EVP_DigestSignInit")
+            }
         }
         if pss {
             guard let pctx, let md = digest?.evpMD,

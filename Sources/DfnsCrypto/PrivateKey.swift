@@ -15,6 +15,12 @@ public final class PrivateKey: @unchecked Sendable {
     public let type: KeyType
     /// The matching public key.
     public let publicKey: PublicKey
+    /// An `EVP_MD_CTX*` on which `EVP_DigestSignInit` already ran with this key and the only digest
+    /// its algorithms use (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512, EdDSA/none). Each signature
+    /// copies it (`EVP_MD_CTX_copy_ex` only reads it) instead of re-running the init and its provider
+    /// lookups, the way ``PublicKey`` keeps verify templates. ECDSA nonces are drawn per signature,
+    /// not stored in the context. Nil for RSA and secp256k1 keys, or if making it failed.
+    internal let signTemplate: OpaquePointer?
 
     /// Takes ownership of `pkey`; frees it and throws when the key type is not supported.
     private init(takingOwnershipOf pkey: OpaquePointer) throws(CryptoError) {
@@ -29,10 +35,35 @@ public final class PrivateKey: @unchecked Sendable {
         self.type = derived.0
         self.publicKey = derived.1
         self.secp256k1Secret = derived.2
+        self.signTemplate = PrivateKey.makeSignTemplate(pkey: pkey, type: derived.0)
     }
 
     deinit {
+        if let signTemplate { EVP_MD_CTX_free(signTemplate) }
         EVP_PKEY_free(pkey)
+    }
+
+    /// The sign template of ``signTemplate``, or nil when the key type has none.
+    private static func makeSignTemplate(pkey: OpaquePointer, type: KeyType) -> OpaquePointer? {
+        let md: OpaquePointer?
+        switch type {
+        case .ec(.p256): md = DigestAlgorithm.sha256.evpMD
+        case .ec(.p384): md = DigestAlgorithm.sha384.evpMD
+        case .ec(.p521): md = DigestAlgorithm.sha512.evpMD
+        case .ed25519, .ed448: md = nil
+        case .ec, .rsa: return nil
+        }
+        if case .ec = type, md == nil { return nil }
+        guard let ctx = EVP_MD_CTX_new() else {
+            ERR_clear_error()
+            return nil
+        }
+        guard EVP_DigestSignInit(ctx, nil, md, nil, pkey) == 1 else {
+            EVP_MD_CTX_free(ctx)
+            ERR_clear_error()
+            return nil
+        }
+        return ctx
     }
 
     // MARK: - Generation

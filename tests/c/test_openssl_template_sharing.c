@@ -1,6 +1,6 @@
-/* The assumption behind DfnsCrypto's per-key verify templates (PublicKey.verifyTemplate and the
- * RSA templates per digest): many threads may copy from one EVP_MD_CTX template at once
- * (EVP_MD_CTX_copy_ex only reads its source), then verify with their own copy.
+/* The assumption behind DfnsCrypto's per-key templates (PublicKey.verifyTemplate, the RSA verify
+ * templates per digest, PrivateKey.signTemplate): many threads may copy from one EVP_MD_CTX
+ * template at once (EVP_MD_CTX_copy_ex only reads its source), then verify or sign with their copy.
  *
  * This program does exactly that with OpenSSL alone, for RSA PKCS#1 v1.5 / SHA-256, P-256 / SHA-256
  * and Ed25519, from 4 threads, and checks every verdict. CTest runs it plainly and under valgrind's
@@ -21,6 +21,7 @@ struct shared_key {
     const char *name;
     EVP_PKEY *key;
     EVP_MD_CTX *template_ctx;
+    EVP_MD_CTX *sign_template_ctx; /* NULL for RSA (DfnsCrypto keeps none) */
     const EVP_MD *md; /* NULL for Ed25519 */
     unsigned char signature[512];
     size_t signature_len;
@@ -44,7 +45,28 @@ static int make_key(struct shared_key *k, const char *name, EVP_PKEY *key, const
     k->md = md;
     if (key == NULL || !sign_once(k)) return 0;
     k->template_ctx = EVP_MD_CTX_new();
-    return k->template_ctx != NULL && EVP_DigestVerifyInit(k->template_ctx, NULL, md, NULL, key) == 1;
+    if (k->template_ctx == NULL || EVP_DigestVerifyInit(k->template_ctx, NULL, md, NULL, key) != 1) return 0;
+    if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) return 1;
+    k->sign_template_ctx = EVP_MD_CTX_new();
+    return k->sign_template_ctx != NULL && EVP_DigestSignInit(k->sign_template_ctx, NULL, md, NULL, key) == 1;
+}
+
+/* Signs with a copy of the sign template and verifies the result with a copy of the verify
+ * template: 1 when both work. */
+static int sign_copy(const struct shared_key *k) {
+    if (k->sign_template_ctx == NULL) return 1;
+    unsigned char signature[512];
+    size_t length = sizeof signature;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx != NULL && EVP_MD_CTX_copy_ex(ctx, k->sign_template_ctx) == 1 &&
+             EVP_DigestSign(ctx, signature, &length, message, sizeof message) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!ok) return 0;
+    EVP_MD_CTX *verify = EVP_MD_CTX_new();
+    int verdict = verify != NULL && EVP_MD_CTX_copy_ex(verify, k->template_ctx) == 1 &&
+                  EVP_DigestVerify(verify, signature, length, message, sizeof message) == 1;
+    EVP_MD_CTX_free(verify);
+    return verdict;
 }
 
 /* Verifies with a copy of the template: 1 when the verdict is the expected one. */
@@ -73,6 +95,7 @@ static void *worker(void *arg) {
     for (int round = 0; round < ROUNDS; round++) {
         for (int i = 0; i < 3; i++) {
             if (!verify_copy(&keys[i], round % 4 == 3)) (*wrong)++;
+            if (round % 5 == 0 && !sign_copy(&keys[i])) (*wrong)++;
         }
     }
     return NULL;
@@ -100,9 +123,10 @@ int main(void) {
     }
     for (int i = 0; i < 3; i++) {
         EVP_MD_CTX_free(keys[i].template_ctx);
+        EVP_MD_CTX_free(keys[i].sign_template_ctx);
         EVP_PKEY_free(keys[i].key);
     }
-    printf("test_openssl_template_sharing: %d of %d checks wrong (%d threads x %d rounds x 3 keys)\n",
-           total_wrong, THREADS * ROUNDS * 3, THREADS, ROUNDS);
+    printf("test_openssl_template_sharing: %d of %d checks wrong (%d threads x %d rounds x 3 keys, verify and sign templates)\n",
+           total_wrong, THREADS * (ROUNDS + (ROUNDS + 4) / 5) * 3, THREADS, ROUNDS);
     return total_wrong == 0 ? 0 : 1;
 }

@@ -66,23 +66,26 @@ public struct WebhookVerifier: Sendable {
     /// The 32 MAC bytes of a `sha256=<hex>` header value.
     private static func parseHeader(_ header: String?) throws(WebhookVerificationError) -> [UInt8] {
         guard let header else { throw .missingSignatureHeader }
+        // On UTF-8 bytes rather than Characters: the header is ASCII when valid, and grapheme
+        // handling would cost more than the HMAC of a whole event.
+        var value = Array(header.utf8)[...]
         // Optional white space around a field value is not part of it (RFC 9110 §5.5).
-        var value = Substring(header)
-        while let first = value.first, first == " " || first == "\t" { value = value.dropFirst() }
-        while let last = value.last, last == " " || last == "\t" { value = value.dropLast() }
+        while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+        while let last = value.last, last == 0x20 || last == 0x09 { value = value.dropLast() }
         guard !value.isEmpty else { throw .missingSignatureHeader }
-        guard !value.contains(",") else {
+        guard !value.contains(UInt8(ascii: ",")) else {
             throw .malformedSignatureHeader("more than one entry; expected exactly one sha256=<hex>")
         }
-        guard value.hasPrefix(WebhookSigner.schemePrefix) else {
+        let prefix = WebhookSigner.schemePrefix.utf8
+        guard value.starts(with: prefix) else {
             throw .malformedSignatureHeader("expected sha256=<hex>")
         }
-        let hex = value.dropFirst(WebhookSigner.schemePrefix.count)
-        guard hex.utf8.count == 64 else {
-            throw .malformedSignatureHeader("expected 64 hex digits after sha256=, found \(hex.utf8.count) characters")
+        let hex = value.dropFirst(prefix.count)
+        guard hex.count == 64 else {
+            throw .malformedSignatureHeader("expected 64 hex digits after sha256=, found \(hex.count) bytes")
         }
         do {
-            return try Hex.decode(String(hex))
+            return try Hex.decode(String(decoding: hex, as: UTF8.self))
         } catch {
             throw .malformedSignatureHeader("not hexadecimal: \(error.message)")
         }

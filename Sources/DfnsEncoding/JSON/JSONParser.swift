@@ -186,10 +186,28 @@ public struct JSONParser {
                 result.append(s)
             }
             while true {
+                // Skip the run of ordinary bytes in one tight loop (long strings are the bulk of
+                // large documents such as webhook events).
+                index = bytes.withUnsafeBufferPointer { buffer -> Int in
+                    var i = index
+                    while i < buffer.count {
+                        let byte = buffer[i]
+                        if byte == 0x22 || byte == 0x5C || byte < 0x20 { break }
+                        i += 1
+                    }
+                    return i
+                }
                 guard let b = current else { throw fail("unterminated string") }
                 if b == UInt8(ascii: "\"") {
+                    defer { index += 1 }
+                    if result.isEmpty {
+                        // No escape met: the run is the whole string (the common case), no copy.
+                        guard let whole = String(validating: bytes[runStart..<index], as: UTF8.self) else {
+                            throw JSONParseError(offset: runStart, message: "invalid UTF-8 in string")
+                        }
+                        return whole
+                    }
                     try flushRun(&result, bytes[runStart..<index])
-                    index += 1
                     return result
                 }
                 if b < 0x20 { throw fail("unescaped control character in string") }

@@ -77,28 +77,35 @@ public enum JSONWriter {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Bytes that may need an escape: control characters, `"`, `\\`, and DEL (escaped only for
+    /// display). One table lookup per byte keeps the common case, nothing to escape, a straight scan.
+    private static let mayNeedEscape: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }
+
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], escapingDelete: Bool) {
-        var runStart = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
-            let escape: [UInt8]?
-            switch byte {
-            case 0x22: escape = [0x5C, 0x22]
-            case 0x5C: escape = [0x5C, 0x5C]
-            case 0x08: escape = [0x5C, UInt8(ascii: "b")]
-            case 0x0C: escape = [0x5C, UInt8(ascii: "f")]
-            case 0x0A: escape = [0x5C, UInt8(ascii: "n")]
-            case 0x0D: escape = [0x5C, UInt8(ascii: "r")]
-            case 0x09: escape = [0x5C, UInt8(ascii: "t")]
-            case 0x00..<0x20: escape = Array(("\\u00" + Hex.encode(integer: byte)).utf8)
-            case 0x7F where escapingDelete: escape = Array("\\u007f".utf8)
-            default: escape = nil
+        mayNeedEscape.withUnsafeBufferPointer { table in
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard table[Int(byte)], byte != 0x7F || escapingDelete else {
+                    index += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                switch byte {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                default: out.append(contentsOf: ("\\u00" + Hex.encode(integer: byte)).utf8)
+                }
+                index += 1
+                runStart = index
             }
-            guard let escape else { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            out.append(contentsOf: escape)
-            runStart = index + 1
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }
 }
