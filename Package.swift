@@ -142,6 +142,7 @@ let package = Package(
         .target(name: "DfnsTestHTTPServer", dependencies: ["DfnsClient", "DfnsLocking"], path: "Tests/DfnsTestHTTPServer"),
         .testTarget(name: "DfnsClientTests", dependencies: [
             "DfnsClient", "DfnsProtocol", "DfnsCrypto", "DfnsEncoding", "DfnsLocking", "DfnsWebAuthn", "DfnsCurlTransport", "DfnsTestHTTPServer",
+            .product(name: "SwiftASN1", package: "swift-asn1"),
         ]),
         .testTarget(name: "DfnsCurlTransportTests", dependencies: ["DfnsCurlTransport", "DfnsClient", "DfnsTestHTTPServer"]),
     ]

@@ -7,25 +7,15 @@ enum CurlCallbacks {
     /// `CURLOPT_WRITEFUNCTION`: body bytes. Returning fewer bytes than given aborts the transfer
     /// with `CURLE_WRITE_ERROR`.
     static let write: curl_write_callback = { data, size, count, context in
-        guard let context else { return 0 }
-        let (total, overflow) = size.multipliedReportingOverflow(by: count)
-        guard !overflow else { return 0 }
-        guard total > 0 else { return 0 }
-        guard let data else { return 0 }
-        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-        return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+        guard let (transfer, bytes) = received(data, size, count, context) else { return 0 }
+        return transfer.receiveBody(bytes) ? bytes.count : 0
     }
 
     /// `CURLOPT_HEADERFUNCTION`: one complete header line per call (status line and blank line
     /// included). Returning fewer bytes than given aborts with `CURLE_WRITE_ERROR`.
     static let header: curl_write_callback = { data, size, count, context in
-        guard let context else { return 0 }
-        let (total, overflow) = size.multipliedReportingOverflow(by: count)
-        guard !overflow else { return 0 }
-        guard total > 0 else { return 0 }
-        guard let data else { return 0 }
-        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-        return transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+        guard let (transfer, bytes) = received(data, size, count, context) else { return 0 }
+        return transfer.receiveHeaderLine(bytes) ? bytes.count : 0
     }
 
     /// `CURLOPT_XFERINFOFUNCTION`: called often while data moves and about once a second while the
@@ -35,5 +25,16 @@ enum CurlCallbacks {
         guard let context else { return 1 }
         let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
         return transfer.shouldAbort() ? 1 : 0
+    }
+
+    /// The transfer and the bytes of a write or header callback, or nil when there are none (which
+    /// the callback answers with 0) or `size * count` overflows.
+    private static func received(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+                                 _ context: UnsafeMutableRawPointer?) -> (CurlTransfer, UnsafeRawBufferPointer)? {
+        guard let context, let data else { return nil }
+        let (total, overflow) = size.multipliedReportingOverflow(by: count)
+        guard !overflow, total > 0 else { return nil }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        return (transfer, UnsafeRawBufferPointer(start: data, count: total))
     }
 }

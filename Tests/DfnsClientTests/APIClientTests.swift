@@ -13,7 +13,7 @@ import Testing
 struct APIClientTests {
     private func client(_ fake: FakeDfnsServer, signed: Bool = true, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: 0.01, maxDelay: 0.05)) throws -> DfnsAPIClient {
         DfnsAPIClient(baseURL: try BaseURL(fake.baseURL), transport: CurlTransport(), authToken: "sa-token",
-                      signer: signed ? TestKeySigner(credentialId: fake.credentialId, key: fake.key) : nil,
+                      signer: try signed ? fake.keySigner() : nil,
                       retryPolicy: retry)
     }
 
@@ -222,7 +222,7 @@ struct APIClientTests {
         let restored = try JSONDecoderShim.decode(DelegatedRequest.self, Array(stored.utf8))
         #expect(restored == pending)
         // The end user's device signs the challenge.
-        let device = TestKeySigner(credentialId: fake.credentialId, key: fake.key)
+        let device = try fake.keySigner()
         let firstFactor = try await device.sign(restored.challenge)
         let response = try await server.delegatedComplete(restored, firstFactor: firstFactor)
         #expect(try response.decode(KeySignature.self).lifecycle == .signed)

@@ -29,7 +29,7 @@ struct EndpointCoverageTests {
 
     private func client(_ fake: FakeDfnsServer) throws -> DfnsAPIClient {
         DfnsAPIClient(baseURL: try BaseURL(fake.baseURL), transport: CurlTransport(), authToken: "sa",
-                      signer: TestKeySigner(credentialId: fake.credentialId, key: fake.key))
+                      signer: try fake.keySigner())
     }
 
     /// The single request (other than the user-action pair) the server saw: method, path with

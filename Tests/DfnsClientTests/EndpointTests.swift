@@ -12,7 +12,7 @@ import Testing
 struct EndpointTests {
     private func client(_ fake: FakeDfnsServer) throws -> DfnsAPIClient {
         DfnsAPIClient(baseURL: try BaseURL(fake.baseURL), transport: CurlTransport(), authToken: "sa-token",
-                      signer: TestKeySigner(credentialId: fake.credentialId, key: fake.key),
+                      signer: try fake.keySigner(),
                       retryPolicy: RetryPolicy(maxAttempts: 2, baseDelay: 0.01, maxDelay: 0.01))
     }
 
@@ -97,6 +97,9 @@ struct EndpointTests {
         let keys = try client(fake).keys
         let digest = Array((0..<32).map { UInt8($0) })
         guard case .completed = try await keys.sign("k1", .hash(digest)) else { Issue.record("secp256k1 not completed"); return }
+        guard case .completed = try await keys.sign("k1", .hash(digest.reversed())) else { Issue.record("secp256k1 not completed"); return }
+        // The key is fetched once per client, not once per signature.
+        #expect(fake.requests("GET", "/keys/k1").count == 1)
         guard case .completed = try await keys.sign("k2", .message(Array("hello".utf8))) else { Issue.record("ed25519 not completed"); return }
         tamper.withLock { $0 = true }
         await #expect {

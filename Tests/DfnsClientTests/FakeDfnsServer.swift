@@ -49,6 +49,12 @@ final class FakeDfnsServer: Sendable {
 
     var baseURL: String { server.baseURL + prefix }
 
+    /// The library's own Key signer over this server's credential (P-256, ES256 DER), as a device
+    /// or a service account would hold it.
+    func keySigner() throws -> KeySigner {
+        KeySigner(credential: try KeyCredential(privateKey: key, credentialId: credentialId))
+    }
+
     /// Problems the server saw (an assertion that did not verify, a token reused, ...).
     var failures: [String] { state.withLock { $0.failures } }
 
@@ -147,21 +153,5 @@ final class FakeDfnsServer: Sendable {
                 return route(request, canonical)
             }
         }
-    }
-}
-
-/// A Key signer for the tests, on DfnsCrypto directly: `{"type":"key.get","challenge":…}`, ES256 DER.
-struct TestKeySigner: UserActionSigner {
-    let credentialId: String
-    let key: PrivateKey
-
-    func sign(_ challenge: UserActionChallenge) async throws -> JSONValue {
-        let clientData = JSONWriter.bytes(.object([("type", .string("key.get")), ("challenge", .string(challenge.challenge))]))
-        let signature = try key.sign(clientData, algorithm: .es256)
-        return .object([("kind", .string("Key")), ("credentialAssertion", .object([
-            ("credId", .string(credentialId)),
-            ("clientData", .string(Base64URL.encode(clientData))),
-            ("signature", .string(Base64URL.encode(signature))),
-        ]))])
     }
 }

@@ -12,7 +12,7 @@ import Testing
 struct FlowTests {
     private func client(_ fake: FakeDfnsServer, signed: Bool) throws -> DfnsAPIClient {
         DfnsAPIClient(baseURL: try BaseURL(fake.baseURL), transport: CurlTransport(), authToken: "token",
-                      signer: signed ? TestKeySigner(credentialId: fake.credentialId, key: fake.key) : nil)
+                      signer: try signed ? fake.keySigner() : nil)
     }
 
     @Test("multi-device: the new device attests over the credential challenge, the existing one signs the user action")
@@ -41,7 +41,7 @@ struct FlowTests {
         members.append(("challengeIdentifier", try #require(challenge["challengeIdentifier"])))
         // The user action for creating it goes to device A, which signs it.
         let pending = try await server.credentials.createDelegated(.object(members))
-        let deviceA = TestKeySigner(credentialId: fake.credentialId, key: fake.key)
+        let deviceA = try fake.keySigner()
         let response = try await server.delegatedComplete(pending, firstFactor: try await deviceA.sign(pending.challenge))
         #expect(try response.json()["credentialUuid"]?.stringValue == "cr-2")
         #expect(fake.failures.isEmpty)

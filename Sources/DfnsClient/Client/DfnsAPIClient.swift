@@ -22,6 +22,8 @@ public struct DfnsAPIClient: Sendable {
     /// (secp256k1 ECDSA, by public-key recovery) or a `Message` (Ed25519) against the key's public
     /// key before handing it out. On by default.
     public var verifyReturnedSignatures: Bool
+    /// The keys fetched for ``verifyReturnedSignatures``, shared by the copies of this client.
+    let keyCache = KeyCache()
 
     public init(baseURL: BaseURL, transport: any Transport, authToken: String? = nil,
                 signer: (any UserActionSigner)? = nil, retryPolicy: RetryPolicy = RetryPolicy(),
@@ -52,8 +54,19 @@ public struct DfnsAPIClient: Sendable {
     /// `body`, when present, must be JSON (it is parsed strictly first, so that a signed payload is
     /// always the JSON text that is sent).
     public func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil) async throws(DfnsError) -> APIResponse {
+        try await send(method, path, body: body, document: Self.checkedBody(body, method: method))
+    }
+
+    /// ``send(_:_:body:)`` with a JSON document, written compactly once (``JSONWriter``).
+    public func send(_ method: HTTPMethod, _ path: String, json: JSONValue) async throws(DfnsError) -> APIResponse {
+        // Written here, so it is JSON: no need to parse it back.
+        guard method.permitsRequestBody else { throw .invalidArgument("a \(method) request carries no body") }
+        return try await send(method, path, body: JSONWriter.bytes(json), document: json)
+    }
+
+    /// The request of ``send(_:_:body:)``, with `document` the body already known to be JSON.
+    private func send(_ method: HTTPMethod, _ path: String, body: [UInt8]?, document bodyDocument: JSONValue?) async throws(DfnsError) -> APIResponse {
         let canonical = try Self.canonicalPath(path)
-        let bodyDocument = try Self.checkedBody(body, method: method)
         if UserActionRules.requiresUserAction(method: method.rawValue, canonicalPath: canonical) {
             guard let signer else { throw .signerRequired(method: method.rawValue, path: canonical) }
             // A write that carries an externalId can be repeated: the server answers a repeat with
@@ -74,11 +87,6 @@ public struct DfnsAPIClient: Sendable {
             }
         }
         return try await sendWithRetries(method, path, canonicalPath: canonical, body: body)
-    }
-
-    /// ``send(_:_:body:)`` with a JSON document, written compactly once (``JSONWriter``).
-    public func send(_ method: HTTPMethod, _ path: String, json: JSONValue) async throws(DfnsError) -> APIResponse {
-        try await send(method, path, body: JSONWriter.bytes(json))
     }
 
     /// ``send(_:_:body:)`` with an `Encodable` body, encoded once (sorted keys, compact).

@@ -37,7 +37,7 @@ public struct KeysAPI: Sendable {
     ///
     /// With ``DfnsAPIClient/verifyReturnedSignatures`` (the default), a completed `Hash` signature
     /// of a secp256k1 ECDSA key and a completed `Message` signature of an Ed25519 key are checked
-    /// against the key's public key (`key`, or fetched with `GET /keys/{keyId}`) before they are
+    /// against the key's public key (`key`, or fetched once per client with `GET /keys/{keyId}`) before they are
     /// returned; a mismatch throws ``DfnsError/signatureVerification(_:)``. Other kinds (a
     /// `Transaction`, say) are signed over chain-specific bytes this library does not rebuild and
     /// are returned as the API gave them.
@@ -64,7 +64,17 @@ public struct KeysAPI: Sendable {
         let kind = request.jsonValue["kind"]?.stringValue
         guard kind == "Hash" || kind == "Message" else { return }
         let resolved: Key
-        if let key { resolved = key } else { resolved = try await get(keyId) }
+        if let key {
+            resolved = key
+        } else if let cached = client.keyCache.key(keyId) {
+            resolved = cached
+        } else {
+            resolved = try await get(keyId)
+            guard resolved.id == keyId else {
+                throw .signatureVerification("GET /keys/\(keyId) answered key \(resolved.id)")
+            }
+            client.keyCache.remember(resolved)
+        }
         let key = resolved
         do {
             switch (kind, key.scheme, key.curve) {

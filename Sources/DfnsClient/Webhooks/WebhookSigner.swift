@@ -1,5 +1,6 @@
 import DfnsCrypto
 import DfnsEncoding
+import DfnsProtocol
 
 /// Computes the `X-DFNS-WEBHOOK-SIGNATURE` header of a webhook delivery
 /// (reference/dfns-protocol.md §9): `sha256=<lower-case hex HMAC-SHA256(secret, body)>` over the
@@ -7,7 +8,7 @@ import DfnsEncoding
 /// and for tests.
 public enum WebhookSigner {
     /// The header name, `X-DFNS-WEBHOOK-SIGNATURE` (HTTP header names compare case-insensitively).
-    public static let headerName = "X-DFNS-WEBHOOK-SIGNATURE"
+    public static let headerName = DfnsHeaders.webhookSignature
     /// The prefix of the header value.
     public static let schemePrefix = "sha256="
 

@@ -19,11 +19,6 @@ public enum JSONWriter {
         return out
     }
 
-    /// Appends the compact text of `value` to `out`.
-    public static func write(_ value: JSONValue, to out: inout String) {
-        out += string(value)
-    }
-
     /// Appends the compact UTF-8 text of `value` to `out`. Written on bytes, not `String`, because
     /// this is on the path of every signed request (the user-action body) and appending scalars to a
     /// `String` costs several times more.
