@@ -116,6 +116,7 @@ let package = Package(
             name: "DfnsBridgeTool",
             dependencies: [
                 "DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsInspection", "DfnsEncoding",
+                "DfnsClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -57,7 +57,7 @@ public enum KeyCredentialKind: String, Sendable, Hashable, CaseIterable, CustomS
     }
 
     /// The COSE algorithm DfnsCrypto signs and verifies with for this kind.
-    internal var coseAlgorithm: COSEAlgorithm {
+    public var coseAlgorithm: COSEAlgorithm {
         switch self {
         case .ed25519: return .edDSA
         case .p256: return .es256
@@ -86,7 +86,7 @@ public enum KeyCredentialKind: String, Sendable, Hashable, CaseIterable, CustomS
     }
 
     /// The kind of a public key, with the same rules as ``init(keyType:)``.
-    internal init(publicKey: PublicKey) throws(SignerError) {
+    public init(publicKey: PublicKey) throws(SignerError) {
         switch publicKey.components {
         case .okp(.ed25519, _)?: self = .ed25519
         case .ec(.p256, _, _)?: self = .p256

@@ -164,3 +164,85 @@ public final class SoftwareAuthenticator: Sendable {
                          signature: signature, userHandle: credential.userHandle)
     }
 }
+
+// MARK: - Keeping a credential across processes
+
+extension SoftwareAuthenticator {
+    /// One credential's complete state, private key included: what a host that keeps its
+    /// authenticator between runs stores (the CLI's `dfns-bridge device`, which plays an end user's
+    /// phone in its own process) and hands back to ``importCredential(_:)`` on the next run.
+    ///
+    /// Holds the private key: the host is responsible for storing it safely. The key's DER is
+    /// available through ``DfnsCrypto/PrivateKey/pkcs8DER()`` (wiped on release).
+    public struct CredentialState: Sendable {
+        /// The credential's ID.
+        public let credentialId: [UInt8]
+        /// The RP ID the credential was created for.
+        public let rpId: String
+        /// The credential's private key.
+        public let privateKey: PrivateKey
+        /// The credential's algorithm (one of ``SoftwareAuthenticator/supportedAlgorithms``).
+        public let algorithm: COSEAlgorithm
+        /// The user handle returned with assertions (at most 64 bytes).
+        public let userHandle: [UInt8]
+        /// Whether the credential sets BE and BS.
+        public let backupEligible: Bool
+        /// The signature counter of the last assertion (0 before the first); the next assertion
+        /// carries this value plus one.
+        public let signCount: UInt32
+
+        /// A credential state from its parts (checked by ``SoftwareAuthenticator/importCredential(_:)``).
+        public init(credentialId: [UInt8], rpId: String, privateKey: PrivateKey, algorithm: COSEAlgorithm,
+                    userHandle: [UInt8], backupEligible: Bool = false, signCount: UInt32) {
+            self.credentialId = credentialId
+            self.rpId = rpId
+            self.privateKey = privateKey
+            self.algorithm = algorithm
+            self.userHandle = userHandle
+            self.backupEligible = backupEligible
+            self.signCount = signCount
+        }
+    }
+
+    /// The current state of the credential `credentialId` (its counter as of the last assertion),
+    /// or nil when this authenticator does not hold it.
+    public func exportCredential(_ credentialId: [UInt8]) -> CredentialState? {
+        credentials.withLock { store in
+            store[credentialId].map {
+                CredentialState(credentialId: credentialId, rpId: $0.rpId, privateKey: $0.privateKey,
+                                algorithm: $0.algorithm, userHandle: $0.userHandle,
+                                backupEligible: $0.backupEligible, signCount: $0.signCount)
+            }
+        }
+    }
+
+    /// Adds a credential exported earlier (by this or another authenticator), replacing any
+    /// credential with the same ID. Assertions then continue from its counter.
+    ///
+    /// - Throws: ``WebAuthnError/Code/invalidArgument`` for an empty credential ID or one longer than
+    ///   1023 bytes, an empty RP ID, or a user handle longer than 64 bytes;
+    ///   ``WebAuthnError/Code/unsupportedAlgorithm`` for an algorithm this authenticator does not
+    ///   create or a private key of another type than the algorithm needs.
+    public func importCredential(_ state: CredentialState) throws(WebAuthnError) {
+        guard !state.credentialId.isEmpty, state.credentialId.count <= 1023 else {
+            throw WebAuthnError(.invalidArgument, "a credential ID is 1 to 1023 bytes, found \(state.credentialId.count)")
+        }
+        guard !state.rpId.isEmpty else { throw WebAuthnError(.invalidArgument, "empty RP ID") }
+        guard state.userHandle.count <= 64 else {
+            throw WebAuthnError(.invalidArgument, "a user handle is at most 64 bytes, found \(state.userHandle.count)")
+        }
+        let keyMatches: Bool
+        switch (state.algorithm, state.privateKey.type) {
+        case (.es256, .ec(.p256)), (.es256k, .ec(.secp256k1)), (.edDSA, .ed25519): keyMatches = true
+        case (.rs256, .rsa): keyMatches = true
+        default: keyMatches = false
+        }
+        guard SoftwareAuthenticator.supportedAlgorithms.contains(state.algorithm), keyMatches else {
+            throw WebAuthnError(.unsupportedAlgorithm, "a \(state.algorithm.name) credential cannot be imported with this private key type")
+        }
+        let credential = Credential(rpId: state.rpId, privateKey: state.privateKey, algorithm: state.algorithm,
+                                    userHandle: state.userHandle, backupEligible: state.backupEligible,
+                                    signCount: state.signCount)
+        credentials.withLock { $0[state.credentialId] = credential }
+    }
+}
