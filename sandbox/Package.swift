@@ -64,6 +64,8 @@ let package = Package(
                 dfns("DfnsClient"), dfns("DfnsCurlTransport"), dfns("DfnsProtocol"), dfns("DfnsCrypto"),
                 dfns("DfnsEncoding"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,6 +84,9 @@ let package = Package(
                 "DfnsSandbox", dfns("DfnsClient"), dfns("DfnsCurlTransport"), dfns("DfnsProtocol"),
                 dfns("DfnsCrypto"), dfns("DfnsWebAuthn"), dfns("DfnsEncoding"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

@@ -8,7 +8,10 @@
 #   4. CTest: the vectors and inspect through the tool, the C tests of tests/c (robustness, end to
 #      end, threads), the export check, the install + find_package/pkg-config consumer, and the
 #      C tests under valgrind (label "valgrind");
-#   5. scripts/test-python.sh and scripts/test-examples.sh, when they exist.
+#   5. scripts/test-python.sh and scripts/test-examples.sh, when they exist;
+#   6. the sandbox package (sandbox/): its tests (every endpoint over loopback with the library's
+#      client, the negative checks read back from SQLite, the crash test that SIGKILLs the server),
+#      then the README's main command, scripts/run.sh, the Delegated Signing walkthrough.
 # It ends with a summary and the time of each step.
 # The vectors are read from ../shared beside the repository; set DFNS_SHARED_DIR to use another copy.
 set -euo pipefail
@@ -101,6 +104,12 @@ if [ -f "$root/scripts/test-examples.sh" ]; then
   run bash "$root/scripts/test-examples.sh" 2>&1 | tee "$logs/examples.log"
   examples_summary="$(tail -n 1 "$logs/examples.log" | sed 's/^==> //')"
 fi
+step "sandbox: swift test (sandbox/)"
+(cd "$root/sandbox" && run swift build --build-tests && run swift test --skip-build) 2>&1 | tee "$logs/sandbox-test.log"
+grep -q "Test run with .* passed" "$logs/sandbox-test.log" || { echo "test: the sandbox tests failed (see $logs/sandbox-test.log)" >&2; exit 1; }
+
+step "walkthrough (scripts/run.sh)"
+run bash "$root/scripts/run.sh" 2>&1 | tee "$logs/walkthrough.log"
 end_step
 
 step_name=""
@@ -120,6 +129,8 @@ echo "cmake consumer: $(grep -E '^cmake-consumer: ' "$out" | tail -n 1)"
 echo "$(grep -E '^valgrind: definitely lost:' "$out" | tail -n 1 | sed 's/; logs in .*//')"
 echo "python: $python_summary"
 echo "examples: $examples_summary"
+echo "sandbox tests: $(grep -E 'Test run with [0-9]+ tests?' "$logs/sandbox-test.log" | tail -n 1)"
+echo "walkthrough: $(grep -E '^[0-9]+ of [0-9]+ checks passed' "$logs/walkthrough.log" | tail -n 1); $(grep -E '^audit: ' "$logs/walkthrough.log" | tail -n 1)"
 echo "time per step:"
 printf '  %s\n' "${timings[@]}"
 echo "total: $((SECONDS - total_start)) s"
@@ -128,12 +139,13 @@ echo "total: $((SECONDS - total_start)) s"
 # never reaches this point): Swift Testing and XCTest, conformance vectors, CTest, pytest.
 count() { grep -oE "$1" "$2" 2>/dev/null | tail -n 1 | grep -oE '[0-9]+' | head -n 1 || echo 0; }
 swift_testing=$(count 'Test run with [0-9]+ tests?' "$logs/swift-test.log")
+sandbox_testing=$(count 'Test run with [0-9]+ tests?' "$logs/sandbox-test.log")
 xctest=$(count 'Executed [0-9]+ tests?, with' "$logs/swift-test.log")
 vectors_passed=$(tail -n 1 "$logs/conformance.log" | grep -oE '^[0-9]+')
 vectors_skipped=$(tail -n 1 "$logs/conformance.log" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+')
 ctest_total=$(grep -oE 'out of [0-9]+' "$logs/ctest.log" | tail -n 1 | grep -oE '[0-9]+')
 pytest_passed=$(grep -oE '[0-9]+ passed' "$logs"/python*.log 2>/dev/null | tail -n 1 | grep -oE '[0-9]+' || echo 0)
 pytest_skipped=$(grep -oE '[0-9]+ skipped' "$logs"/python*.log 2>/dev/null | tail -n 1 | grep -oE '[0-9]+' || echo 0)
-passed=$(( ${swift_testing:-0} + ${xctest:-0} + ${vectors_passed:-0} + ${ctest_total:-0} + ${pytest_passed:-0} ))
+passed=$(( ${swift_testing:-0} + ${sandbox_testing:-0} + ${xctest:-0} + ${vectors_passed:-0} + ${ctest_total:-0} + ${pytest_passed:-0} ))
 skipped=$(( ${vectors_skipped:-0} + ${pytest_skipped:-0} ))
 echo "tests: $passed passed, 0 failed, $skipped skipped"

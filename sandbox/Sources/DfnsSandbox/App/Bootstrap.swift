@@ -50,7 +50,9 @@ public enum Bootstrap {
         members.append(contentsOf: document.objectValue ?? [])
         let bytes = JSONWriter.bytes(.object(members)) + [0x0A]
         let temporary = path + ".tmp"
-        FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw SandboxError.internalError("cannot create \(temporary)")
+        }
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
     }

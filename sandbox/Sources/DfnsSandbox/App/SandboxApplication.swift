@@ -16,6 +16,16 @@ public enum SandboxApplication {
         router.add(middleware: AuthenticationMiddleware(services: services))
         router.add(middleware: UserActionMiddleware(services: services))
         UserActionController(services: services).addRoutes(to: router)
+        RegistrationController(services: services).addRoutes(to: router)
+        LoginController(services: services).addRoutes(to: router)
+        CredentialController(services: services).addRoutes(to: router)
+        RecoveryController(services: services).addRoutes(to: router)
+        ServiceAccountController(services: services).addRoutes(to: router)
+        KeyController(services: services).addRoutes(to: router)
+        WalletController(services: services).addRoutes(to: router)
+        PolicyController(services: services).addRoutes(to: router)
+        WebhookController(services: services).addRoutes(to: router)
+        AuditController(services: services).addRoutes(to: router)
         return router
     }
 

@@ -40,8 +40,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } catch {
             throw SandboxError.notAuthenticated(error.description)
         }
-        let (token, user) = try await services.database.writer.read { db -> (Token?, User?) in
-            (try Token.fetchOne(db, key: claims.tokenId), try User.fetchOne(db, key: claims.userId))
+        let (token, user, credential) = try await services.database.writer.read { db -> (Token?, User?, Credential?) in
+            let token = try Token.fetchOne(db, key: claims.tokenId)
+            let credential = try token?.credentialUuid.flatMap { try Credential.fetchOne(db, key: $0) }
+            return (token, try User.fetchOne(db, key: claims.userId), credential)
         }
         guard let token, token.userId == claims.userId else {
             throw SandboxError.notAuthenticated("the bearer token is not known to this sandbox")
@@ -52,6 +54,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw SandboxError.notAuthenticated("the bearer token belongs to another organization")
         }
         guard user.isActive else { throw SandboxError.notAuthenticated("user \(user.id) is deactivated") }
+        // A service-account token or PAT stands for its Key credential: deactivating the credential
+        // retires the token too.
+        if token.credentialUuid != nil, credential?.isActive != true {
+            throw SandboxError.notAuthenticated("the bearer token's credential is deactivated")
+        }
 
         let route = "\(method) \(path)"
         if let purpose = Self.temporaryTokenRoutes[route] {

@@ -40,6 +40,12 @@ struct UserActionMiddleware: RouterMiddleware {
         guard record.httpPath == path else {
             throw SandboxError.userActionInvalid("user action path differs: signed for \(record.httpPath), this request is \(path)")
         }
+        // A body that is not strict JSON is a bad request whatever was signed (400, not a mismatch).
+        if !Self.isBlank(context.body) {
+            do { _ = try JSONParser().parse(context.body) } catch {
+                throw SandboxError.badRequest("request body is not valid JSON: \(error)")
+            }
+        }
         if let difference = Self.payloadDifference(signed: record.payload, body: context.body) {
             throw SandboxError.userActionInvalid("user action payload differs: \(difference)")
         }
@@ -66,11 +72,15 @@ struct UserActionMiddleware: RouterMiddleware {
         grant.markConsumed()
     }
 
+    static func isBlank(_ body: [UInt8]) -> Bool {
+        body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+    }
+
     /// Nil when `body` is the payload that was signed, else what differs. No body matches a signed
     /// `""` or `"{}"` (SDKs differ on which they sign for body-less requests).
     static func payloadDifference(signed: String, body: [UInt8]) -> String? {
         let signedTrimmed = signed.trimmingCharacters(in: .whitespacesAndNewlines)
-        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        if isBlank(body) {
             return signedTrimmed.isEmpty || signedTrimmed == "{}" ? nil : "a payload was signed but the request has no body"
         }
         if signedTrimmed.isEmpty { return "an empty payload was signed but the request has a body" }
