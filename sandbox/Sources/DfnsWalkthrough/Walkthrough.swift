@@ -182,7 +182,7 @@ struct Scenario {
         // 8. Webhooks and the audit chain.
         narrator.step(8, "The webhooks received during the run, and the audit chain")
         var deliveries = receiver.received
-        for _ in 0..<200 where Set(deliveries.compactMap { try? JSONParser().parse($0.body)["kind"]?.stringValue }).isSuperset(of: ["wallet.created", "wallet.signature.signed"]) == false {
+        for _ in 0..<600 where Set(deliveries.compactMap { try? JSONParser().parse($0.body)["kind"]?.stringValue }).isSuperset(of: ["wallet.created", "wallet.signature.signed"]) == false {
             try await Task.sleep(for: .milliseconds(50))
             deliveries = receiver.received
         }

@@ -15,7 +15,7 @@ import Darwin
 enum HooksTestKit {
     /// Polls `condition` every 20 ms until it holds or `timeout` seconds have passed; returns
     /// whether it held. Tests wait this way, never with a fixed sleep that asserts a timing.
-    static func eventually(timeout: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    static func eventually(timeout: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             if try await condition() { return true }
