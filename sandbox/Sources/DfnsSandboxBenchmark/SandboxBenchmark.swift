@@ -28,6 +28,9 @@ struct SandboxBenchmark: AsyncParsableCommand {
     @Option(help: "User actions before measuring (warm-up).")
     var warmup: Int = 200
 
+    @Option(help: "The sandbox's --durability (process or power).")
+    var durability: String = "process"
+
     @Option(help: "The dfns-sandbox executable (default: next to this one).")
     var sandbox: String?
 
@@ -35,7 +38,7 @@ struct SandboxBenchmark: AsyncParsableCommand {
         guard clients > 0, actions > 0 else { throw ValidationError("--clients and --actions must be positive") }
         let executable = sandbox ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("dfns-sandbox").path
-        let server = try await SandboxProcess.start(executable: executable)
+        let server = try await SandboxProcess.start(executable: executable, extraArguments: ["--durability", durability])
         defer { server.stop() }
 
         let transport = CurlTransport(configuration: CurlTransportConfiguration(proxy: .disabled, maximumIdleHandles: clients * 2))
@@ -58,16 +61,21 @@ struct SandboxBenchmark: AsyncParsableCommand {
         let (cryptoElapsed, cryptoCount) = try await Self.cryptoAlone(clients: clients, actions: min(actions, 4000), key: key)
         let cryptoThroughput = Double(cryptoCount) / cryptoElapsed
 
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cryptoMicroseconds = cryptoElapsed * Double(min(clients, cores)) / Double(cryptoCount) * 1e6
+        func row(_ name: String, _ value: String) {
+            print(name.padding(toLength: 52, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 12 - value.count)) + value)
+        }
         print("")
-        print(String(format: "%-44@ %12@", "measure" as NSString, "value" as NSString))
-        print(String(format: "%-44@ %12.0f", "user actions per second (sandbox)" as NSString, throughput))
-        print(String(format: "%-44@ %12.2f", "latency p50, ms" as NSString, percentile(0.50)))
-        print(String(format: "%-44@ %12.2f", "latency p99, ms" as NSString, percentile(0.99)))
-        print(String(format: "%-44@ %12d", "server RSS before the run, KiB" as NSString, rssBefore))
-        print(String(format: "%-44@ %12d", "server RSS after \(actions) actions, KiB" as NSString, rssAfter))
-        print(String(format: "%-44@ %12.0f", "crypto alone, actions per second (baseline)" as NSString, cryptoThroughput))
-        print(String(format: "%-44@ %12.1f", "crypto per action, µs (sign+verify+sign)" as NSString, cryptoElapsed / Double(cryptoCount) * 1e6 * Double(clients)))
-        print(String(format: "%-44@ %12.3f", "sandbox / crypto alone (target >= 0.333)" as NSString, throughput / cryptoThroughput))
+        row("measure (\(cores) cores, \(clients) clients)", "value")
+        row("user actions per second (sandbox, full round trip)", String(format: "%.0f", throughput))
+        row("latency p50, ms", String(format: "%.2f", percentile(0.50)))
+        row("latency p99, ms", String(format: "%.2f", percentile(0.99)))
+        row("server RSS before the run, KiB", String(rssBefore))
+        row("server RSS after \(actions) actions, KiB", String(rssAfter))
+        row("crypto alone, actions per second (baseline)", String(format: "%.0f", cryptoThroughput))
+        row("crypto per action, µs of one core", String(format: "%.1f", cryptoMicroseconds))
+        row("sandbox / crypto alone (target >= 0.333)", String(format: "%.3f", throughput / cryptoThroughput))
     }
 
     /// Runs `actions` signed requests over `clients` concurrent tasks; wall time and each latency.
@@ -142,14 +150,14 @@ final class SandboxProcess {
         self.bootstrap = bootstrap
     }
 
-    static func start(executable: String) async throws -> SandboxProcess {
+    static func start(executable: String, extraArguments: [String]) async throws -> SandboxProcess {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dfns-sandbox-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let bootstrapFile = directory.appendingPathComponent("bootstrap.json").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--db", directory.appendingPathComponent("sandbox.sqlite").path, "--bootstrap-file", bootstrapFile,
-                             "--port", "0", "--log-level", "error"]
+                             "--port", "0", "--log-level", "error"] + extraArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -60,6 +60,11 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "SQLite database file; without it, state lives in memory and is lost at exit.")
     var db: String?
 
+    @Option(help: ArgumentHelp(
+        "What a committed action survives with --db: process or power.",
+        discussion: "process (synchronous=NORMAL in WAL mode): a kill of the sandbox, SIGKILL included, loses nothing it answered. power (synchronous=FULL): a power loss neither, at one fsync per commit."))
+    var durability: String = AppDatabase.Durability.process.rawValue
+
     @Option(help: "Write {baseUrl, orgId, serviceAccountToken, credId, privateKeyPem} here once listening (mode 0600).")
     var bootstrapFile: String?
 
@@ -103,6 +108,10 @@ struct ServeOptions: ParsableArguments {
         configuration.host = host
         configuration.port = port
         configuration.databasePath = db
+        guard let durability = AppDatabase.Durability(rawValue: durability) else {
+            throw ValidationError("--durability takes process or power")
+        }
+        configuration.durability = durability
         configuration.bootstrapFile = bootstrapFile
         configuration.rpId = rpId
         configuration.origin = origin

@@ -6,6 +6,8 @@ public struct SandboxConfiguration: Sendable {
     public var port: Int = 0
     /// SQLite file; nil keeps everything in memory.
     public var databasePath: String? = nil
+    /// What a committed action survives (``AppDatabase/Durability``).
+    public var durability: AppDatabase.Durability = .process
     /// Where to write the bootstrap document on first start, if anywhere.
     public var bootstrapFile: String? = nil
     /// The relying party of the organization's application (passkeys), and its origin.

@@ -13,7 +13,7 @@ public final class SandboxServices: Sendable {
 
     public init(configuration: SandboxConfiguration) throws {
         self.configuration = configuration
-        let database = try AppDatabase(path: configuration.databasePath)
+        let database = try AppDatabase(path: configuration.databasePath, durability: configuration.durability)
         self.database = database
         let seed = try database.writer.write { db -> [UInt8] in
             if let hex = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = 'jwtSigningSeed'") {

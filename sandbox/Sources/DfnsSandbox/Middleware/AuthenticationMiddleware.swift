@@ -41,9 +41,13 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw SandboxError.notAuthenticated(error.description)
         }
         let (token, user, credential) = try await services.database.writer.read { db -> (Token?, User?, Credential?) in
-            let token = try Token.fetchOne(db, key: claims.tokenId)
-            let credential = try token?.credentialUuid.flatMap { try Credential.fetchOne(db, key: $0) }
-            return (token, try User.fetchOne(db, key: claims.userId), credential)
+            // Every authenticated request runs these three lookups: cached statements, compiled once.
+            let token = try Token.fetchOne(db.cachedStatement(sql: "SELECT * FROM token WHERE id = ?"), arguments: [claims.tokenId])
+            let credential = try token?.credentialUuid.flatMap {
+                try Credential.fetchOne(db.cachedStatement(sql: "SELECT * FROM credential WHERE uuid = ?"), arguments: [$0])
+            }
+            let user = try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [claims.userId])
+            return (token, user, credential)
         }
         guard let token, token.userId == claims.userId else {
             throw SandboxError.notAuthenticated("the bearer token is not known to this sandbox")

@@ -24,7 +24,9 @@ struct UserActionMiddleware: RouterMiddleware {
         guard let tokenId = request.headers[HTTPField.Name(DfnsHeaders.userAction)!], !tokenId.isEmpty else {
             throw SandboxError(.forbidden, "E_USER_ACTION_MISSING", "user action signature is missing or invalid: \(method) \(path) needs an \(DfnsHeaders.userAction) header")
         }
-        guard let record = try await services.database.writer.read({ db in try UserActionTokenRecord.fetchOne(db, key: tokenId) }) else {
+        guard let record = try await services.database.writer.read({ db in
+            try UserActionTokenRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM userActionToken WHERE id = ?"), arguments: [tokenId])
+        }) else {
             throw SandboxError.userActionInvalid("user action signature is missing or invalid: the \(DfnsHeaders.userAction) token is not known")
         }
         guard record.usedAt == nil else { throw SandboxError.userActionUsed() }

@@ -6,26 +6,37 @@ import GRDB
 ///
 /// Writes go through one serial writer (`DatabaseQueue`), so a user action (consuming its token,
 /// applying its effect, appending its audit entry) is one transaction: after a crash the database
-/// holds all of it or none of it. A file database runs in WAL mode with `synchronous=FULL`, so an
-/// answer the sandbox has sent is never lost by a kill.
+/// holds all of it or none of it. A file database runs in WAL mode. With ``Durability/process``
+/// (the default, `synchronous=NORMAL`) a commit is written to the WAL before the answer leaves, so
+/// killing the process (SIGKILL included) loses nothing that was answered, and no commit waits for
+/// an fsync; ``Durability/power`` (`synchronous=FULL`) also survives power loss, at one fsync per
+/// commit.
 public final class AppDatabase: Sendable {
-    /// The GRDB connection.
-    public let writer: DatabaseQueue
+    /// The GRDB connections: a `DatabasePool` on a file (WAL: reads run beside the one writer), a
+    /// `DatabaseQueue` in memory.
+    public let writer: any DatabaseWriter
+
+    /// What a committed transaction survives.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// A crash or kill of the sandbox process (`synchronous=NORMAL` in WAL mode).
+        case process
+        /// A power loss or OS crash as well (`synchronous=FULL`: an fsync per commit).
+        case power
+    }
 
     /// Opens (creating if needed) the database at `path`, or an in-memory one when `path` is nil,
     /// and applies the migrations.
-    public init(path: String?) throws {
+    public init(path: String?, durability: Durability = .process) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
+        let synchronous = durability == .power ? "FULL" : "NORMAL"
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
         if let path {
-            writer = try DatabaseQueue(path: path, configuration: configuration)
-            // WAL keeps readers off the writer's back and survives a SIGKILL mid-transaction.
-            _ = try writer.writeWithoutTransaction { db in
-                try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            }
+            // A pool opens the file in WAL mode: readers never wait for the writer, and a SIGKILL
+            // mid-transaction leaves the last committed state.
+            writer = try DatabasePool(path: path, configuration: configuration)
         } else {
             writer = try DatabaseQueue(configuration: configuration)
         }
