@@ -88,7 +88,7 @@ public struct AssertionChecker: Sendable {
             throw .notAuthenticated("origin differs: clientData names \(origin), allowed are \(keyOrigins.joined(separator: ", "))")
         }
         if parsed.crossOrigin == true { throw .notAuthenticated("clientData says crossOrigin: true, which is refused") }
-        guard let pem = credential.publicKeyPEM, let key = try? PublicKey(pem: pem),
+        guard let pem = credential.publicKeyPEM, let key = try? ParsedKeyCache.publicKey(pem: pem),
               let kind = try? KeyCredentialKind(publicKey: key) else {
             throw .internalError("credential \(credential.credId) has no usable public key")
         }

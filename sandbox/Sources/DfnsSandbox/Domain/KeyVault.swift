@@ -45,7 +45,7 @@ public enum KeyVault {
     /// Signs a `Hash` request (secp256k1 ECDSA over the 32-byte digest as given, low S, RFC 6979):
     /// `{r, s, recid, encoded}` with `0x` hex and `encoded` the DER signature.
     public static func signHash(_ digest: [UInt8], privateKeyPEM: String) throws -> JSONValue {
-        let key = try PrivateKey(pem: privateKeyPEM)
+        let key = try ParsedKeyCache.privateKey(pem: privateKeyPEM)
         let (compact, recid) = try key.signRecoverableSecp256k1(digest: digest)
         let der = try ECDSASignatureFormat.der(fromRaw: compact, curve: .secp256k1)
         return .object([
@@ -58,7 +58,7 @@ public enum KeyVault {
 
     /// Signs a `Message` request with Ed25519 (pure EdDSA over the message bytes): `{r, s, encoded}`.
     public static func signMessage(_ message: [UInt8], privateKeyPEM: String) throws -> JSONValue {
-        let key = try PrivateKey(pem: privateKeyPEM)
+        let key = try ParsedKeyCache.privateKey(pem: privateKeyPEM)
         let signature = try key.sign(message, algorithm: .edDSA)
         return .object([
             ("r", .string("0x" + Hex.encode(signature[0..<32]))),

@@ -243,6 +243,15 @@ public final class AppDatabase: Sendable {
                 CREATE INDEX webhookEvent_due ON webhookEvent(delivered, nextAttemptAt);
                 """)
         }
+        // Idempotency lookups by externalId run on every signed create: indexed, so they cost the
+        // same after 10 000 requests as after one.
+        migrator.registerMigration("v2-externalId-indexes") { db in
+            try db.execute(sql: """
+                CREATE INDEX signature_key_externalId ON signature(keyId, externalId);
+                CREATE INDEX wallet_org_externalId ON wallet(orgId, externalId);
+                CREATE INDEX signingKey_org_externalId ON signingKey(orgId, externalId);
+                """)
+        }
         return migrator
     }
 }
