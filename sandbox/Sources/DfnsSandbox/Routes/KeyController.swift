@@ -50,7 +50,6 @@ struct KeyController {
             try WebhookDispatcher.emit(db, orgId: key.orgId, kind: "key.created", data: json)
             return json
         }
-        services.webhooks.notify()
         return JSONResponse.make(entity)
     }
 
@@ -113,7 +112,6 @@ struct KeyController {
             try WebhookDispatcher.emit(db, orgId: key.orgId, kind: "key.deleted", data: json)
             return json
         }
-        services.webhooks.notify()
         return JSONResponse.make(entity)
     }
 
@@ -137,7 +135,6 @@ struct KeyController {
             try WebhookDispatcher.emit(db, orgId: key.orgId, kind: "key.delegated", data: json)
             return json
         }
-        services.webhooks.notify()
         return JSONResponse.make(entity)
     }
 
@@ -152,7 +149,6 @@ struct KeyController {
             let key = try SigningAuthorization.organizationKey(db, id: keyId, principal: principal)
             return try SignatureService.request(db, principal: principal, userAction: userAction, key: key, wallet: nil, body: body)
         }
-        services.webhooks.notify()
         return try outcome.response()
     }
 

@@ -163,7 +163,6 @@ struct PolicyController {
         let entity = try await services.perform(context) { db in
             try PolicyEngine.decide(db, principal: principal, approvalId: approvalId, value: value, reason: reason)
         }
-        services.webhooks.notify()
         return JSONResponse.make(entity)
     }
 }

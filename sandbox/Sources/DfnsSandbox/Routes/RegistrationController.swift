@@ -143,7 +143,6 @@ struct RegistrationController {
             members.append(("wallets", .array(created)))
             return .object(members)
         }
-        if !wallets.isEmpty { services.webhooks.notify() }
         return JSONResponse.make(answer)
     }
 

@@ -74,7 +74,6 @@ struct WalletController {
             try WebhookDispatcher.emit(db, orgId: wallet.orgId, kind: "wallet.created", data: json)
             return json
         }
-        services.webhooks.notify()
         return JSONResponse.make(entity)
     }
 
@@ -156,7 +155,6 @@ struct WalletController {
             try WebhookDispatcher.emit(db, orgId: wallet.orgId, kind: "wallet.tags.modified", data: json)
             return json
         }
-        services.webhooks.notify()
         return JSONResponse.make(entity)
     }
 
@@ -170,7 +168,6 @@ struct WalletController {
             let (wallet, key) = try SigningAuthorization.organizationWallet(db, id: walletId, principal: principal)
             return try TransferService.request(db, principal: principal, userAction: userAction, wallet: wallet, key: key, body: body)
         }
-        services.webhooks.notify()
         return try outcome.response()
     }
 
@@ -212,7 +209,6 @@ struct WalletController {
             guard wallet.status == "Active" else { throw SandboxError.badRequest("wallet \(walletId) is \(wallet.status)") }
             return try SignatureService.request(db, principal: principal, userAction: userAction, key: key, wallet: wallet, body: body)
         }
-        services.webhooks.notify()
         return try outcome.response()
     }
 
