@@ -8,13 +8,20 @@ public struct JSONRequestBody: Sendable {
     public let bytes: [UInt8]
 
     public init(bytes: [UInt8]) throws(SandboxError) {
-        self.bytes = bytes
+        let value: JSONValue
         do {
             value = try JSONParser().parse(bytes)
         } catch {
             throw .badRequest("request body is not valid JSON: \(error)")
         }
+        try self.init(value: value, bytes: bytes)
+    }
+
+    /// A body already parsed strictly from `bytes`.
+    public init(value: JSONValue, bytes: [UInt8]) throws(SandboxError) {
         guard case .object = value else { throw .badRequest("request body must be a JSON object") }
+        self.value = value
+        self.bytes = bytes
     }
 
     public func string(_ name: String) throws(SandboxError) -> String {

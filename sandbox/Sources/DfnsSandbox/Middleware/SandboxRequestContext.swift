@@ -1,3 +1,4 @@
+import DfnsEncoding
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
@@ -12,6 +13,8 @@ public struct SandboxRequestContext: RequestContext {
     public var principal: Principal?
     /// The verified user action, once ``UserActionMiddleware`` has run.
     public var userAction: UserActionGrant?
+    /// The body as ``UserActionMiddleware`` parsed it (signed requests), so it is parsed once.
+    public var parsedBody: JSONValue?
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -25,7 +28,8 @@ public struct SandboxRequestContext: RequestContext {
 
     /// The body parsed strictly as a JSON object.
     public func jsonBody() throws -> JSONRequestBody {
-        try JSONRequestBody(bytes: body)
+        if let parsedBody { return try JSONRequestBody(value: parsedBody, bytes: body) }
+        return try JSONRequestBody(bytes: body)
     }
 }
 

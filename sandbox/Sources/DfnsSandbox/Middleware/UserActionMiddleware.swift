@@ -42,18 +42,21 @@ struct UserActionMiddleware: RouterMiddleware {
         guard record.httpPath == path else {
             throw SandboxError.userActionInvalid("user action path differs: signed for \(record.httpPath), this request is \(path)")
         }
-        // A body that is not strict JSON is a bad request whatever was signed (400, not a mismatch).
+        // The body is parsed once here (a body that is not strict JSON is a 400 whatever was
+        // signed, not a mismatch); the comparison and the route's handler reuse the parsed value.
+        var parsedBody: JSONValue?
         if !Self.isBlank(context.body) {
-            do { _ = try JSONParser().parse(context.body) } catch {
+            do { parsedBody = try JSONParser().parse(context.body) } catch {
                 throw SandboxError.badRequest("request body is not valid JSON: \(error)")
             }
         }
-        if let difference = Self.payloadDifference(signed: record.payload, body: context.body) {
+        if let difference = Self.payloadDifference(signed: record.payload, body: parsedBody) {
             throw SandboxError.userActionInvalid("user action payload differs: \(difference)")
         }
         let grant = UserActionGrant(record: record)
         var context = context
         context.userAction = grant
+        context.parsedBody = parsedBody
         do {
             let response = try await next(request, context)
             try await consumeIfUnused(grant)
@@ -78,11 +81,12 @@ struct UserActionMiddleware: RouterMiddleware {
         body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
     }
 
-    /// Nil when `body` is the payload that was signed, else what differs. No body matches a signed
-    /// `""` or `"{}"` (SDKs differ on which they sign for body-less requests).
-    static func payloadDifference(signed: String, body: [UInt8]) -> String? {
+    /// Nil when `body` (the request body parsed strictly, nil when there is none) is the payload
+    /// that was signed, else what differs. No body matches a signed `""` or `"{}"` (SDKs differ on
+    /// which they sign for body-less requests).
+    static func payloadDifference(signed: String, body: JSONValue?) -> String? {
         let signedTrimmed = signed.trimmingCharacters(in: .whitespacesAndNewlines)
-        if isBlank(body) {
+        guard let body else {
             return signedTrimmed.isEmpty || signedTrimmed == "{}" ? nil : "a payload was signed but the request has no body"
         }
         if signedTrimmed.isEmpty { return "an empty payload was signed but the request has a body" }
@@ -92,12 +96,6 @@ struct UserActionMiddleware: RouterMiddleware {
         } catch {
             return "the signed payload is not valid JSON (\(error))"
         }
-        let bodyValue: JSONValue
-        do {
-            bodyValue = try JSONParser().parse(body)
-        } catch {
-            return "the request body is not valid JSON (\(error))"
-        }
-        return signedValue.isEquivalent(to: bodyValue) ? nil : "the request body is not the JSON value that was signed"
+        return signedValue.isEquivalent(to: body) ? nil : "the request body is not the JSON value that was signed"
     }
 }
