@@ -27,6 +27,16 @@ enum CurlCallbacks {
         return transfer.shouldAbort() ? 1 : 0
     }
 
+    /// `CURLOPT_PREREQFUNCTION`: called once per attempt, before the request goes out on a new or
+    /// reused connection. libcurl makes a second attempt by itself when a reused connection closes
+    /// before any reply; for a method that must not be repeated the transfer refuses it, which aborts
+    /// with `CURLE_ABORTED_BY_CALLBACK`.
+    static let prerequest: curl_prereq_callback = { context, _, _, _, _ in
+        guard let context else { return CURL_PREREQFUNC_ABORT }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        return transfer.beginAttempt() ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
+    }
+
     /// The transfer and the bytes of a write or header callback, or nil when there are none (which
     /// the callback answers with 0) or `size * count` overflows.
     private static func received(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,

@@ -7,6 +7,9 @@ enum CurlErrorMapping {
     struct Observations {
         /// The task was cancelled (the progress callback aborted, or would have).
         var cancelled = false
+        /// libcurl's re-send of a write, after its reused connection closed without a reply, was
+        /// refused.
+        var refusedRepeat = false
         /// The write callback refused the body because it exceeded this many bytes.
         var bodyLimitExceeded: Int?
         /// The header callback refused a line because the header lines exceeded this many bytes.
@@ -19,6 +22,12 @@ enum CurlErrorMapping {
     static func error(for code: CURLcode, detail: String, observations: Observations) -> TransportError {
         if observations.cancelled {
             return TransportError(.cancelled, "the task was cancelled; the transfer was aborted (\(describe(code)))")
+        }
+        if observations.refusedRepeat {
+            return TransportError(
+                .malformedResponse,
+                "the kept-alive connection closed without a reply after the request was sent; it was not sent again, "
+                    + "because the server may have applied it (\(describe(code, detail)))")
         }
         if code == CURLE_WRITE_ERROR, let limit = observations.bodyLimitExceeded {
             return TransportError(.responseTooLarge, "the response body exceeds the limit of \(limit) bytes")

@@ -24,6 +24,9 @@ final class CurlTransfer: @unchecked Sendable {
     private var bodyLimitExceeded = false
     private var headerLimitExceeded = false
     private var abortedForCancellation = false
+    /// Attempts libcurl has begun (``beginAttempt()``), and whether one was refused as a repeat.
+    private var attempts = 0
+    private var refusedRepeat = false
 
     init(request: PreparedRequest, configuration: CurlTransportConfiguration, pool: CurlHandlePool, cancellation: TransferCancellation) {
         self.request = request
@@ -74,6 +77,7 @@ final class CurlTransfer: @unchecked Sendable {
             let detail = String(cString: errorBuffer)
             let observations = CurlErrorMapping.Observations(
                 cancelled: abortedForCancellation || (code == CURLE_ABORTED_BY_CALLBACK && cancellation.isCancelled),
+                refusedRepeat: refusedRepeat,
                 bodyLimitExceeded: bodyLimitExceeded ? configuration.maximumResponseBodySize : nil,
                 headerLimitExceeded: headerLimitExceeded ? configuration.maximumResponseHeaderSize : nil,
                 bodyLimit: configuration.maximumResponseBodySize
@@ -128,11 +132,12 @@ final class CurlTransfer: @unchecked Sendable {
             try options.set(CURLOPT_PROXY, string: proxyURL, "CURLOPT_PROXY")
         }
 
-        // A connection that may be a reused one is only allowed where libcurl's transparent
-        // re-send (after a stale reused connection) is harmless: GET and HEAD.
-        if request.method != .get && request.method != .head {
-            try options.set(CURLOPT_FRESH_CONNECT, 1, "CURLOPT_FRESH_CONNECT")
-        }
+        // Every method may use a kept-alive connection. When a reused connection closes before any
+        // reply, libcurl sends the request again on a new one by itself; the pre-request callback
+        // lets that happen for GET and HEAD only (``beginAttempt()``), so a write reaches the
+        // server at most once.
+        try options.check(dfns_curl_easy_setopt_prereq_callback(handle, CurlCallbacks.prerequest), "CURLOPT_PREREQFUNCTION")
+        try options.set(CURLOPT_PREREQDATA, pointer: context, "CURLOPT_PREREQDATA")
 
         // A declared Content-Length over the limit fails before the body is read; the write
         // callback enforces the limit on bodies of unknown length. (0 would mean "no limit" here.)
@@ -210,6 +215,17 @@ final class CurlTransfer: @unchecked Sendable {
             return false
         }
         return true
+    }
+
+    /// Whether libcurl may make its next attempt at sending the request: always the first; a
+    /// second (libcurl's own re-send after a reused connection closed without a reply) only for
+    /// GET and HEAD. A write may already have been applied by the server when its connection
+    /// died, so it is never sent twice; the caller gets an error that says so.
+    func beginAttempt() -> Bool {
+        attempts += 1
+        guard attempts > 1, request.method != .get, request.method != .head else { return true }
+        refusedRepeat = true
+        return false
     }
 
     /// Whether libcurl should abort the transfer now (the task was cancelled).

@@ -14,14 +14,14 @@ import DfnsClient
 ///   only `http` and `https` URLs are accepted, and redirects are never followed (a 3xx is returned
 ///   as a response).
 /// - **Exact**: the body is sent byte for byte with its `Content-Length`, without an
-///   `Expect: 100-continue` round trip, and no `Content-Type` is invented; no request is ever
-///   retried or re-sent (see ``CurlTransportConfiguration/maximumIdleHandles``).
+///   `Expect: 100-continue` round trip, and no `Content-Type` is invented; no request other than a
+///   `GET` or `HEAD` is ever sent twice (see ``CurlTransportConfiguration/maximumIdleHandles``).
 ///
 /// Each request runs on a thread of its own, outside Swift's cooperative thread pool, since
 /// `curl_easy_perform` blocks; the calling task is suspended meanwhile. Cancelling the task aborts the
 /// transfer (within about a second) and ``send(_:)`` throws ``TransportError/Kind/cancelled``.
 /// One transport may be shared by any number of concurrent tasks; idle connections are kept for
-/// reuse by later `GET`s.
+/// reuse by later requests.
 public final class CurlTransport: Transport {
     /// The settings this transport applies to every request.
     public let configuration: CurlTransportConfiguration

@@ -43,9 +43,10 @@ public struct CurlTransportConfiguration: Sendable, Hashable {
     public var proxy: Proxy
     /// How many idle libcurl handles (each with its open connections, TLS sessions and DNS cache)
     /// the transport keeps for later requests. Default 8; 0 opens a new connection for every request.
-    /// Only `GET` and `HEAD` reuse a connection: every other method opens a fresh one, so that
-    /// libcurl's transparent re-send over a stale reused connection can never repeat a signed
-    /// (single-use) request.
+    /// Every method reuses a kept-alive connection. libcurl re-sends a request by itself when its
+    /// reused connection closes before any reply; the transport allows that for `GET` and `HEAD`
+    /// only, so a write is never sent twice (it fails with
+    /// ``TransportError/Kind/malformedResponse`` instead, since the server may have applied it).
     public var maximumIdleHandles: Int
 
     /// A configuration; each argument defaults to the value documented on its property.

@@ -176,21 +176,60 @@ struct RequestTests {
         #expect(request.headers["X-Blank"] == "")
     }
 
-    @Test("GETs reuse a kept-alive connection; other methods always open a fresh one")
+    @Test("every method reuses a kept-alive connection")
     func connectionReuse() async throws {
         let server = try TestHTTPServer(script: okScript)
         defer { server.stop() }
         let transport = loopbackTransport()
 
         _ = try await transport.send(HTTPRequest(method: .get, url: server.url("/1")))
-        _ = try await transport.send(HTTPRequest(method: .get, url: server.url("/2")))
-        _ = try await transport.send(HTTPRequest(method: .post, url: server.url("/3"), body: []))
+        _ = try await transport.send(HTTPRequest(method: .post, url: server.url("/2"), body: Array("{}".utf8)))
+        _ = try await transport.send(HTTPRequest(method: .delete, url: server.url("/3")))
 
         let requests = server.requests
         try #require(requests.count == 3)
-        #expect(requests[1].connectionID == requests[0].connectionID)
-        #expect(requests[1].indexOnConnection == 1)
-        #expect(requests[2].connectionID != requests[0].connectionID)
-        #expect(requests[2].indexOnConnection == 0)
+        #expect(requests.allSatisfy { $0.connectionID == requests[0].connectionID })
+        #expect(requests.map(\.indexOnConnection) == [0, 1, 2])
+    }
+
+    /// The server answers a connection's first request and closes the connection, without a reply,
+    /// on its second: the race of a kept-alive connection the server drops just as it is reused.
+    private static let dropsSecondRequest: TestHTTPServer.Script = { request in
+        request.indexOnConnection == 1 ? .closeWithoutReply : .text("ok")
+    }
+
+    @Test("a write whose reused connection closes without a reply is not sent again, whatever its method",
+          arguments: [HTTPMethod.post, .put, .patch, .delete])
+    func writeNeverResent(method: HTTPMethod) async throws {
+        let server = try TestHTTPServer(script: Self.dropsSecondRequest)
+        defer { server.stop() }
+        let transport = loopbackTransport()
+        _ = try await transport.send(HTTPRequest(method: .get, url: server.url("/warm")))
+
+        let body: [UInt8]? = method == .delete ? nil : Array(#"{"amount":"1"}"#.utf8)
+        let error = await expectTransportError(.malformedResponse, sending: HTTPRequest(method: method, url: server.url("/write"), body: body),
+                                               with: transport)
+        #expect(error?.message.contains("not sent again") == true, "\(String(describing: error))")
+
+        let writes = server.requests.filter { $0.path == "/write" }
+        #expect(writes.count == 1, "the server received the write \(writes.count) times")
+        // The transport is still usable afterwards.
+        let after = try await transport.send(HTTPRequest(method: .post, url: server.url("/after"), body: []))
+        #expect(after.status == 200)
+    }
+
+    @Test("a GET whose reused connection closes without a reply is sent again on a new connection")
+    func readResent() async throws {
+        let server = try TestHTTPServer(script: Self.dropsSecondRequest)
+        defer { server.stop() }
+        let transport = loopbackTransport()
+        _ = try await transport.send(HTTPRequest(method: .get, url: server.url("/warm")))
+
+        let response = try await transport.send(HTTPRequest(method: .get, url: server.url("/read")))
+
+        #expect(response.status == 200)
+        let reads = server.requests.filter { $0.path == "/read" }
+        try #require(reads.count == 2)
+        #expect(reads[0].connectionID != reads[1].connectionID)
     }
 }

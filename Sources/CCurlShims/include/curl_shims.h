@@ -33,6 +33,11 @@ CURLcode dfns_curl_easy_setopt_write_callback(CURL *handle, CURLoption option, c
 /** curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback). */
 CURLcode dfns_curl_easy_setopt_xferinfo_callback(CURL *handle, curl_xferinfo_callback callback);
 
+/** curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback) (libcurl >= 7.80): called before
+ *  every attempt to send the request, including libcurl's own re-send after a reused connection
+ *  turned out dead. */
+CURLcode dfns_curl_easy_setopt_prereq_callback(CURL *handle, curl_prereq_callback callback);
+
 /** curl_easy_getinfo for CURLINFO_LONG items (e.g. CURLINFO_RESPONSE_CODE). */
 CURLcode dfns_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
