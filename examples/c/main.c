@@ -1,199 +1,198 @@
-/*
- * examples/c/main.c — a WebAuthn registration and assertion, verified with libdfns_bridge from C.
- *
- * The software authenticator plays the user's device; a policy plays the relying party. The
- * program prints one line per check and exits 0 when all pass, 1 otherwise. Every status is
- * checked, and every handle is freed on every path (run it under valgrind to see).
- *
- * Build (from the repository root, after scripts/build-shared.sh):
- *   gcc -std=c11 -Wall -Wextra -Werror -pedantic -I include examples/c/main.c \
- *       -L build/lib -ldfns_bridge -Wl,-rpath,"$PWD/build/lib" -o build/examples/example_c
- */
+/* examples/c/main.c — Dfns Delegated Signing from C against a dfns-sandbox, with the C API only. This program is
+ * the backend holding the service account; the end user's phone, "device A", is the library's software authenticator
+ * (real attestations and assertions). Steps: (1) the service account from the sandbox's bootstrap file, (2) delegated
+ * registration of an end user with a passkey on device A, (3) delegated login, (4) a wallet delegated to the user,
+ * which the service account cannot sign for, (5) a Hash signature whose user action device A signs (delegated init,
+ * sign, complete), verified locally. Usage: example_c BOOTSTRAP_FILE (or DFNS_SANDBOX_BOOTSTRAP); exit status 0 if all pass. */
 #include "dfns_bridge.h"
 
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static const char RP_ID[] = "example.org";
-static const char ORIGIN[] = "https://example.org";
+static int checks, failures; /* counted by check(), which prints one ✓ or ✗ line and returns `ok` */
+static int check(int ok, const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    printf("    %s ", ok ? "\u2713" : "\u2717");
+    vprintf(format, args);
+    va_end(args);
+    putchar('\n');
+    checks++, failures += !ok;
+    return ok;
+}
+#define SAY(...) (printf("    "), printf(__VA_ARGS__), putchar('\n'))
+#define NEED(ok, ...) do { if (!check((ok), __VA_ARGS__)) goto done; } while (0)
+#define TRY(call) do { int s_ = (call); if (s_) NEED(0, "%s: %s: %s", #call, dfns_status_name(s_), dfns_last_error()); } while (0)
 
-static int checks = 0;
-
-/* Reports a failed call with the library's status name and message (read at once: the message
- * belongs to the last failing call on this thread). */
-static void report_failure(const char *what, int status) {
-    fprintf(stderr, "FAIL: %s: %s: %s\n", what, dfns_status_name(status), dfns_last_error());
+/* The string member `name` of JSON text, after the first `within` if given; 1 if found. Not a JSON parser: a
+ * scanner for what this example reads (ids, tokens, hex, base64url, a PEM), with the escapes \n \" \\ only. */
+static int json_str(const char *json, const char *within, const char *name, char *out, size_t cap) {
+    char key[64];
+    size_t n = 0;
+    snprintf(key, sizeof key, "\"%s\":\"", name);
+    if ((within && !(json = strstr(json, within))) || !(json = strstr(json, key))) return 0;
+    for (json += strlen(key); *json && *json != '"' && n + 1 < cap; json++) {
+        int escaped = *json == '\\';
+        if (escaped && !*++json) return 0;
+        out[n++] = escaped && *json == 'n' ? '\n' : *json;
+    }
+    out[n] = '\0';
+    return *json == '"';
 }
 
-/* Evaluates a call that returns a status; on failure reports it and jumps to cleanup. */
-#define TRY(call)                                                                                  \
-    do {                                                                                           \
-        int status_ = (call);                                                                      \
-        if (status_ != DFNS_OK) {                                                                  \
-            report_failure(#call, status_);                                                        \
-            goto cleanup;                                                                          \
-        }                                                                                          \
-    } while (0)
+static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* Fails the example with a message unless `cond` holds. */
-#define REQUIRE(cond, ...)                                                                         \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "FAIL: " __VA_ARGS__);                                                 \
-            fputc('\n', stderr);                                                                   \
-            goto cleanup;                                                                          \
-        }                                                                                          \
-    } while (0)
-
-/* Prints one passed check. */
-#define PASSED(...)                                                                                \
-    do {                                                                                           \
-        ++checks;                                                                                  \
-        printf("ok: " __VA_ARGS__);                                                                \
-        putchar('\n');                                                                             \
-    } while (0)
-
-int main(void) {
-    int exit_code = 1;
-    dfns_authenticator_t *authenticator = NULL;
-    dfns_policy_t *policy = NULL;
-    dfns_response_t *created = NULL;
-    dfns_registration_t *registration = NULL;
-    dfns_public_key_t *key = NULL;
-    dfns_response_t *asserted = NULL;
-    dfns_assertion_t *assertion = NULL;
-    dfns_assertion_t *rejected = NULL;
-
-    /* A real relying party draws a fresh random challenge (at least 16 bytes) per ceremony and
-     * consumes it once; fixed values keep the example reproducible. */
-    const uint8_t registration_challenge[32] = "registration challenge 0123456";
-    const uint8_t assertion_challenge[32] = "assertion challenge 0123456789";
-    const uint8_t user_handle[] = {'u', 's', 'e', 'r', '-', '4', '2'};
-
-    printf("dfns-bridge C example (library %s, header %s)\n", dfns_version(), DFNS_BRIDGE_VERSION_STRING);
-
-    /* 1. The library the program runs with is the one it was compiled for. */
-    REQUIRE(dfns_version_number() == DFNS_BRIDGE_VERSION_NUMBER, "library version %s does not match header %s",
-            dfns_version(), DFNS_BRIDGE_VERSION_STRING);
-    PASSED("library version %s matches the header", dfns_version());
-
-    /* 2. The relying party's policy: its RP ID and the one origin it serves. */
-    TRY(dfns_policy_new(RP_ID, &policy));
-    TRY(dfns_policy_add_origin(policy, ORIGIN));
-    PASSED("policy for RP ID %s, origin %s", RP_ID, ORIGIN);
-
-    /* 3. The user's device creates an ES256 credential with packed self attestation. */
-    TRY(dfns_authenticator_new(&authenticator));
-    TRY(dfns_authenticator_register(authenticator, RP_ID, ORIGIN, registration_challenge, sizeof registration_challenge,
-                                    DFNS_COSE_ES256, DFNS_ATTESTATION_PACKED_SELF, user_handle, sizeof user_handle, 1,
-                                    &created));
-    {
-        const uint8_t *client_data = NULL, *attestation_object = NULL, *credential_id = NULL, *id = NULL;
-        size_t client_data_len = 0, attestation_object_len = 0, credential_id_len = 0, id_len = 0;
-        const char *fmt = NULL, *type = NULL;
-        int trusted = -1;
-        uint32_t sign_count = 0;
-        uint8_t flags = 0;
-
-        TRY(dfns_response_get(created, DFNS_RESPONSE_CREDENTIAL_ID, &credential_id, &credential_id_len));
-        TRY(dfns_response_get(created, DFNS_RESPONSE_CLIENT_DATA_JSON, &client_data, &client_data_len));
-        TRY(dfns_response_get(created, DFNS_RESPONSE_ATTESTATION_OBJECT, &attestation_object, &attestation_object_len));
-        PASSED("software authenticator created an ES256 credential (%zu-byte ID, attestation object %zu bytes)",
-               credential_id_len, attestation_object_len);
-
-        /* 4. The relying party verifies the registration against the challenge it issued. */
-        TRY(dfns_registration_verify(policy, client_data, client_data_len, attestation_object, attestation_object_len,
-                                     registration_challenge, sizeof registration_challenge, &registration));
-        TRY(dfns_registration_format(registration, &fmt));
-        TRY(dfns_registration_attestation_type(registration, &type));
-        TRY(dfns_registration_attestation_trusted(registration, &trusted));
-        TRY(dfns_registration_sign_count(registration, &sign_count));
-        TRY(dfns_registration_flags(registration, &flags));
-        REQUIRE(strcmp(fmt, "packed") == 0 && strcmp(type, "self") == 0, "expected packed self attestation, got %s/%s", fmt,
-                type);
-        REQUIRE((flags & 0x45) == 0x45, "expected UP, UV and AT in flags 0x%02x", flags);
-        PASSED("registration verified: fmt=%s, attestation=%s, trusted=%s, sign count %u, flags 0x%02x", fmt, type,
-               trusted ? "yes" : "no", (unsigned)sign_count, flags);
-
-        /* 5. The record to store: credential ID and public key. */
-        TRY(dfns_registration_credential_id(registration, &id, &id_len));
-        REQUIRE(id_len == credential_id_len && memcmp(id, credential_id, id_len) == 0,
-                "the verified credential ID differs from the response's");
-        TRY(dfns_registration_public_key(registration, &key));
-        REQUIRE(dfns_public_key_alg(key) == DFNS_COSE_ES256, "expected an ES256 key, got alg %d",
-                (int)dfns_public_key_alg(key));
-        PASSED("credential record: %zu-byte ID matches the response, ES256 public key", id_len);
+/* base64url without padding, as Dfns sends WebAuthn fields; out holds 4 * len / 3 + 4 chars. */
+static void b64url(const uint8_t *in, size_t len, char *out) {
+    for (size_t i = 0; i < len; i += 3) {
+        size_t left = len - i < 3 ? len - i : 3;
+        uint32_t v = (uint32_t)in[i] << 16 | (left > 1 ? (uint32_t)in[i + 1] << 8 : 0) | (left > 2 ? in[i + 2] : 0);
+        for (size_t k = 0; k <= left; k++) *out++ = B64URL[v >> (18 - 6 * k) & 63];
     }
+    *out = '\0';
+}
 
-    /* 6. Later, the device signs an assertion for a new challenge. */
-    {
-        const uint8_t *credential_id = NULL, *client_data = NULL, *authenticator_data = NULL, *signature = NULL,
-                      *returned_handle = NULL;
-        size_t credential_id_len = 0, client_data_len = 0, authenticator_data_len = 0, signature_len = 0,
-               returned_handle_len = 0;
-        uint32_t sign_count = 0;
-        uint8_t flags = 0;
-        int regressed = -1;
-        dfns_stored_credential record;
-        int status;
-
-        TRY(dfns_registration_credential_id(registration, &credential_id, &credential_id_len));
-        TRY(dfns_authenticator_authenticate(authenticator, RP_ID, ORIGIN, assertion_challenge, sizeof assertion_challenge,
-                                            credential_id, credential_id_len, 1, &asserted));
-        TRY(dfns_response_get(asserted, DFNS_RESPONSE_CLIENT_DATA_JSON, &client_data, &client_data_len));
-        TRY(dfns_response_get(asserted, DFNS_RESPONSE_AUTHENTICATOR_DATA, &authenticator_data, &authenticator_data_len));
-        TRY(dfns_response_get(asserted, DFNS_RESPONSE_SIGNATURE, &signature, &signature_len));
-        TRY(dfns_response_get(asserted, DFNS_RESPONSE_USER_HANDLE, &returned_handle, &returned_handle_len));
-        REQUIRE(returned_handle_len == sizeof user_handle && memcmp(returned_handle, user_handle, sizeof user_handle) == 0,
-                "the assertion's user handle differs from the one registered");
-        PASSED("software authenticator signed an assertion (%zu-byte signature, user handle returned)", signature_len);
-
-        /* 7. The relying party verifies it with the stored key and counter. */
-        TRY(dfns_registration_sign_count(registration, &record.sign_count));
-        record.key = key;
-        record.backup_eligible = 0;
-        TRY(dfns_assertion_verify(policy, &record, client_data, client_data_len, authenticator_data, authenticator_data_len,
-                                  signature, signature_len, assertion_challenge, sizeof assertion_challenge, &assertion));
-        TRY(dfns_assertion_sign_count(assertion, &sign_count));
-        TRY(dfns_assertion_flags(assertion, &flags));
-        TRY(dfns_assertion_sign_count_regressed(assertion, &regressed));
-        REQUIRE(sign_count == 1 && !regressed, "expected sign count 1 without regression, got %u/%d", (unsigned)sign_count,
-                regressed);
-        PASSED("assertion verified: sign count %u, flags 0x%02x, counter regressed=%s", (unsigned)sign_count, flags,
-               regressed ? "yes" : "no");
-
-        /* 8. A replay of the same assertion after storing the new counter is rejected. */
-        record.sign_count = sign_count;
-        status = dfns_assertion_verify(policy, &record, client_data, client_data_len, authenticator_data,
-                                       authenticator_data_len, signature, signature_len, assertion_challenge,
-                                       sizeof assertion_challenge, &rejected);
-        REQUIRE(status == DFNS_ERR_SIGN_COUNT_NOT_INCREASED && rejected == NULL,
-                "replay: expected DFNS_ERR_SIGN_COUNT_NOT_INCREASED, got %s", dfns_status_name(status));
-        PASSED("replayed assertion rejected: %s (%s)", dfns_status_name(status), dfns_last_error());
-
-        /* 9. An assertion answering another challenge is rejected. */
-        record.sign_count = 0;
-        status = dfns_assertion_verify(policy, &record, client_data, client_data_len, authenticator_data,
-                                       authenticator_data_len, signature, signature_len, registration_challenge,
-                                       sizeof registration_challenge, &rejected);
-        REQUIRE(status == DFNS_ERR_CHALLENGE_MISMATCH && rejected == NULL,
-                "wrong challenge: expected DFNS_ERR_CHALLENGE_MISMATCH, got %s", dfns_status_name(status));
-        PASSED("assertion for another challenge rejected: %s", dfns_status_name(status));
+/* Decodes base64url without padding; returns the byte count, 0 for bad input. */
+static size_t unb64url(const char *in, uint8_t *out, size_t cap) {
+    uint32_t v = 0;
+    size_t n = 0, bits = 0;
+    if (strlen(in) * 3 / 4 > cap) return 0;
+    for (const char *p; *in; in++) {
+        if (!(p = strchr(B64URL, *in))) return 0;
+        v = v << 6 | (uint32_t)(p - B64URL);
+        if ((bits += 6) >= 8) out[n++] = (uint8_t)(v >> (bits -= 8));
     }
+    return n;
+}
 
-    printf("all %d checks passed\n", checks);
-    exit_code = 0;
+static char buf[16384]; /* the body of the last answer */
 
-cleanup:
-    /* Every free accepts NULL and sets the pointer to NULL. */
-    dfns_assertion_free(&rejected);
-    dfns_assertion_free(&assertion);
-    dfns_response_free(&asserted);
-    dfns_public_key_free(&key);
-    dfns_registration_free(&registration);
-    dfns_response_free(&created);
-    dfns_authenticator_free(&authenticator);
-    dfns_policy_free(&policy);
-    return exit_code;
+/* Copies the body of *result (of a call that returned `status`) into buf, says why it was refused or
+ * why none came, frees it. Returns the HTTP status (0: no answer). */
+static int answer(int status, dfns_result_t **result) {
+    const char *body = "", *error = "";
+    size_t len = 0;
+    int http = 0;
+    if (!*result || dfns_result_http_status(*result, &http) != DFNS_OK || dfns_result_body(*result, &body, &len) != DFNS_OK)
+        SAY("no answer: %s: %s", dfns_status_name(status), dfns_last_error());
+    else if (status != DFNS_OK && dfns_result_error_id(*result, &error) == DFNS_OK)
+        SAY("the API answered HTTP %d %s", http, error);
+    snprintf(buf, sizeof buf, "%s", body);
+    dfns_result_free(result);
+    return http;
+}
+
+/* Sends one request; the client signs a user action first when the request needs one. */
+static int call(const dfns_client_t *client, const char *method, const char *path, const char *body) {
+    dfns_result_t *result = NULL;
+    return answer(dfns_client_request(client, method, path, body, &result), &result);
+}
+
+int main(int argc, char **argv) {
+    static char boot[8192], body[8192], cd[2048], att[4096], base[256], org[128], token[2048], cred[128], pem[2048];
+    static char rp[256], origin[256], username[64], user[128], temp[2048], chal[256], cred_a[256], kind[32], utoken[2048];
+    static char wallet[128], key[128], pub[160], owner[128], hex[65], path[256], state[32], r[80], s[80], enc[300];
+    static const uint8_t digest[32] = "Delegated Signing from C: tx 1"; /* stands in for a transaction's hash */
+    const char *file = argc > 1 ? argv[1] : getenv("DFNS_SANDBOX_BOOTSTRAP"), *recid = NULL;
+    dfns_signer_t *service = NULL, *device_a = NULL;
+    dfns_client_t *backend = NULL, *as_user = NULL;
+    dfns_authenticator_t *phone = NULL;
+    dfns_response_t *passkey = NULL;
+    dfns_result_t *result = NULL;
+    char *challenge = NULL, *assertion = NULL;
+    const uint8_t *id = NULL, *client_data = NULL, *attestation = NULL;
+    size_t n = 0, id_len = 0, client_data_len = 0, attestation_len = 0;
+    uint8_t raw[128];
+    struct timespec now;
+    FILE *f = file ? fopen(file, "r") : NULL;
+
+    if (!f) {
+        fprintf(stderr, "usage: %s BOOTSTRAP_FILE (or DFNS_SANDBOX_BOOTSTRAP): from dfns-sandbox --bootstrap-file\n", argv[0]);
+        return 2;
+    }
+    boot[fread(boot, 1, sizeof boot - 1, f)] = '\0';
+    fclose(f);
+    printf("dfns-bridge %s: Delegated Signing from C\n\n[1] The backend's service account (bootstrap file)\n", dfns_version());
+    NEED(json_str(boot, NULL, "baseUrl", base, sizeof base) && json_str(boot, NULL, "orgId", org, sizeof org) &&
+         json_str(boot, NULL, "serviceAccountToken", token, sizeof token) && json_str(boot, NULL, "credId", cred, sizeof cred) &&
+         json_str(boot, NULL, "privateKeyPem", pem, sizeof pem) && json_str(boot, NULL, "rpId", rp, sizeof rp) &&
+         json_str(boot, NULL, "origin", origin, sizeof origin), "sandbox %s, organization %s, relying party %s (%s)", base, org, rp, origin);
+    TRY(dfns_signer_new_key((const uint8_t *)pem, strlen(pem), cred, &service));
+    TRY(dfns_client_new(base, token, NULL, NULL, &backend)); /* default options, the libcurl transport */
+    TRY(dfns_client_set_signer(backend, service));
+    SAY("service account Key credential %s: every write it makes is a signed user action", cred);
+
+    timespec_get(&now, TIME_UTC); /* a new end user per run */
+    snprintf(username, sizeof username, "alice-c-%lld%03ld@example.com", (long long)now.tv_sec, now.tv_nsec / 1000000);
+    printf("\n[2] Delegated registration of %s with a passkey on device A\n", username);
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"kind\":\"EndUser\"}", username);
+    NEED(call(backend, "POST", "/auth/registration/delegated", body) == 200 && json_str(buf, "\"user\":", "id", user, sizeof user) &&
+         json_str(buf, NULL, "temporaryAuthenticationToken", temp, sizeof temp) && json_str(buf, NULL, "challenge", chal, sizeof chal) &&
+         (n = unb64url(chal, raw, sizeof raw)) > 0, "the service account opened the registration of user %s for device A", user);
+    /* On device A (a real phone: navigator.credentials.create): the challenge string is base64url
+     * of the bytes to sign; the user handle is user.id. */
+    TRY(dfns_authenticator_new(&phone));
+    TRY(dfns_authenticator_register(phone, rp, origin, raw, n, DFNS_COSE_ES256, DFNS_ATTESTATION_PACKED_SELF,
+                                    (const uint8_t *)user, strlen(user), 1, &passkey));
+    TRY(dfns_response_get(passkey, DFNS_RESPONSE_CREDENTIAL_ID, &id, &id_len));
+    TRY(dfns_response_get(passkey, DFNS_RESPONSE_CLIENT_DATA_JSON, &client_data, &client_data_len));
+    TRY(dfns_response_get(passkey, DFNS_RESPONSE_ATTESTATION_OBJECT, &attestation, &attestation_len));
+    NEED(id_len < 150 && client_data_len < 1500 && attestation_len < 3000, "device A created an ES256 passkey (packed attestation)");
+    b64url(id, id_len, cred_a);
+    b64url(client_data, client_data_len, cd);
+    b64url(attestation, attestation_len, att);
+    snprintf(body, sizeof body, "{\"firstFactorCredential\":{\"credentialKind\":\"Fido2\",\"credentialInfo\":"
+             "{\"credId\":\"%s\",\"clientData\":\"%s\",\"attestationData\":\"%s\"}}}", cred_a, cd, att);
+    TRY(dfns_client_new(base, temp, NULL, NULL, &as_user)); /* the user's calls: no signer of its own */
+    NEED(call(as_user, "POST", "/auth/registration", body) / 100 == 2 &&
+         json_str(buf, "\"credential\":", "kind", kind, sizeof kind) && strcmp(kind, "Fido2") == 0,
+         "end user registered with device A's passkey %s as first factor", cred_a);
+
+    printf("\n[3] Delegated login: the backend obtains the end user's token\n");
+    snprintf(body, sizeof body, "{\"username\":\"%s\"}", username);
+    NEED(call(backend, "POST", "/auth/login/delegated", body) == 200 && json_str(buf, NULL, "token", utoken, sizeof utoken),
+         "a login token for the user: it reads; each write needs a user action signed by the user");
+    TRY(dfns_client_set_auth_token(as_user, utoken));
+
+    printf("\n[4] A wallet delegated to the end user; the service account alone cannot sign for it\n");
+    snprintf(body, sizeof body, "{\"network\":\"EthereumSepolia\",\"name\":\"Alice's wallet\",\"delegateTo\":\"%s\"}", user);
+    NEED(call(backend, "POST", "/wallets", body) / 100 == 2 && json_str(buf, NULL, "id", wallet, sizeof wallet) &&
+         json_str(buf, "\"signingKey\":", "id", key, sizeof key) && json_str(buf, "\"signingKey\":", "publicKey", pub, sizeof pub) &&
+         json_str(buf, "\"signingKey\":", "delegatedTo", owner, sizeof owner) && strcmp(owner, user) == 0,
+         "wallet %s, secp256k1 key %s, delegated to %s", wallet, key, owner);
+    for (n = 0; n < sizeof digest; n++) snprintf(hex + 2 * n, 3, "%02x", digest[n]);
+    snprintf(body, sizeof body, "{\"kind\":\"Hash\",\"hash\":\"0x%s\"}", hex);
+    snprintf(path, sizeof path, "/keys/%s/signatures", key);
+    check(call(backend, "POST", path, body) == 403, "POST %s by the service account (token + Key credential): refused", path);
+
+    printf("\n[5] A Hash signature: the user action goes to device A, which signs it\n");
+    TRY(dfns_client_delegated_init(as_user, "POST", path, body, &challenge));
+    SAY("the user-action challenge of POST %s goes to device A", path);
+    TRY(dfns_signer_new_webauthn(phone, rp, origin, id, id_len, 1, &device_a)); /* on device A */
+    TRY(dfns_signer_sign_challenge(device_a, challenge, &assertion));
+    NEED(answer(dfns_client_delegated_complete(as_user, challenge, assertion, &result), &result) / 100 == 2 &&
+         json_str(buf, NULL, "status", state, sizeof state) && strcmp(state, "Signed") == 0 &&
+         json_str(buf, "\"signature\":", "r", r, sizeof r) && json_str(buf, "\"signature\":", "s", s, sizeof s) &&
+         (recid = strstr(buf, "\"recid\":")) != NULL,
+         "device A's assertion exchanged for a user-action token, request sent: signature %s (r, s, recid)", state);
+    int verified = dfns_returned_signature_verify(DFNS_KEY_SECP256K1, pub, digest, sizeof digest, r, s, atoi(recid + 8),
+                                                  json_str(buf, "\"signature\":", "encoded", enc, sizeof enc) ? enc : NULL, 0);
+    check(verified == DFNS_OK, "verified here (%s): the key recovered from r, s, recid is the wallet's", dfns_status_name(verified));
+    check(answer(dfns_client_delegated_complete(as_user, challenge, assertion, &result), &result) / 100 == 4,
+          "the same signed challenge sent again: refused (a user action is single use)");
+
+done:
+    printf("\n%d of %d checks passed\n", checks - failures, checks);
+    dfns_free(assertion);
+    dfns_free(challenge);
+    dfns_signer_free(&device_a);
+    dfns_response_free(&passkey);
+    dfns_authenticator_free(&phone);
+    dfns_client_free(&as_user);
+    dfns_client_free(&backend);
+    dfns_signer_free(&service);
+    return failures ? 1 : 0;
 }

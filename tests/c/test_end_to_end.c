@@ -241,6 +241,72 @@ static void test_algorithm(dfns_authenticator_t *auth, const dfns_policy_t *poli
         CHECK_STATUS(DFNS_ERR_SIGNATURE_INVALID, dfns_public_key_verify(key, msg.ptr, msg.len, sig.ptr, sig.len));
         bytes_free(&msg);
     }
+
+    /* The one-call path from the stored COSE bytes: the same values, and the same statuses for
+       tampered input as parse_cose + dfns_assertion_verify. */
+    {
+        const uint8_t *cose_ptr = NULL;
+        size_t cose_len = 0;
+        CHECK_OK(dfns_public_key_cose(key, &cose_ptr, &cose_len));
+        bytes_t cose = bytes_copy(cose_ptr, cose_len);
+        dfns_assertion_info info;
+        memset(&info, 0xA5, sizeof info);
+        CHECK_OK(dfns_assertion_verify_cose(policy, cose.ptr, cose.len, 0, 0, cdj.ptr, cdj.len, ad.ptr, ad.len, sig.ptr,
+                                            sig.len, challenge, sizeof challenge, &info));
+        CHECK(info.sign_count == 1 && info.flags == 0x05 && info.sign_count_regressed == 0 && info.extensions == NULL &&
+                  info.extensions_len == 0,
+              "%s: verify_cose info count %u flags 0x%02x regressed %d extensions %p/%zu", name, info.sign_count,
+              info.flags, info.sign_count_regressed, (void *)info.extensions, info.extensions_len);
+        bytes_t bad = bytes_copy(sig.ptr, sig.len);
+        bad.ptr[bad.len - 1] ^= 0x01;
+        memset(&info, 0xA5, sizeof info);
+        CHECK_STATUS(DFNS_ERR_SIGNATURE_INVALID,
+                     dfns_assertion_verify_cose(policy, cose.ptr, cose.len, 0, 0, cdj.ptr, cdj.len, ad.ptr, ad.len, bad.ptr,
+                                                bad.len, challenge, sizeof challenge, &info));
+        CHECK(info.sign_count == 0 && info.flags == 0 && info.extensions == NULL, "%s: failed verify_cose left *info", name);
+        bytes_free(&bad);
+        CHECK_STATUS(DFNS_ERR_CHALLENGE_MISMATCH,
+                     dfns_assertion_verify_cose(policy, cose.ptr, cose.len, 0, 0, cdj.ptr, cdj.len, ad.ptr, ad.len, sig.ptr,
+                                                sig.len, other_challenge, sizeof other_challenge, &info));
+        CHECK_STATUS(DFNS_ERR_SIGN_COUNT_NOT_INCREASED,
+                     dfns_assertion_verify_cose(policy, cose.ptr, cose.len, 1, 0, cdj.ptr, cdj.len, ad.ptr, ad.len, sig.ptr,
+                                                sig.len, challenge, sizeof challenge, &info));
+        CHECK_STATUS(DFNS_ERR_BACKUP_ELIGIBILITY_CHANGED,
+                     dfns_assertion_verify_cose(policy, cose.ptr, cose.len, 0, 1, cdj.ptr, cdj.len, ad.ptr, ad.len, sig.ptr,
+                                                sig.len, challenge, sizeof challenge, &info));
+        dfns_policy_t *lenient = test_policy();
+        CHECK_OK(dfns_policy_set_option(lenient, DFNS_POLICY_FLAG_SIGN_COUNT_REGRESSION, 1));
+        CHECK_OK(dfns_assertion_verify_cose(lenient, cose.ptr, cose.len, 5, -1, cdj.ptr, cdj.len, ad.ptr, ad.len, sig.ptr,
+                                            sig.len, challenge, sizeof challenge, &info));
+        CHECK(info.sign_count == 1 && info.sign_count_regressed == 1, "%s: verify_cose regression: count %u flagged %d",
+              name, info.sign_count, info.sign_count_regressed);
+        dfns_policy_free(&lenient);
+        /* Another credential's key: the signature does not verify. */
+        uint8_t other_key_challenge[32];
+        dfns_response_t *other_resp = NULL;
+        dfns_registration_t *other_reg = NULL;
+        dfns_public_key_t *other_key = NULL;
+        rng_fill(other_key_challenge, sizeof other_key_challenge);
+        CHECK_OK(dfns_authenticator_register(auth, TEST_RP_ID, TEST_ORIGIN, other_key_challenge, sizeof other_key_challenge,
+                                             alg, DFNS_ATTESTATION_NONE, NULL, 0, 1, &other_resp));
+        if (other_resp) {
+            bytes_t o_cdj = response_field(other_resp, DFNS_RESPONSE_CLIENT_DATA_JSON);
+            bytes_t o_att = response_field(other_resp, DFNS_RESPONSE_ATTESTATION_OBJECT);
+            CHECK_OK(dfns_registration_verify(policy, o_cdj.ptr, o_cdj.len, o_att.ptr, o_att.len, other_key_challenge,
+                                              sizeof other_key_challenge, &other_reg));
+            if (other_reg) CHECK_OK(dfns_registration_public_key(other_reg, &other_key));
+            if (other_key && dfns_public_key_cose(other_key, &cose_ptr, &cose_len) == DFNS_OK)
+                CHECK_STATUS(DFNS_ERR_SIGNATURE_INVALID,
+                             dfns_assertion_verify_cose(policy, cose_ptr, cose_len, 0, -1, cdj.ptr, cdj.len, ad.ptr, ad.len,
+                                                        sig.ptr, sig.len, challenge, sizeof challenge, NULL));
+            dfns_public_key_free(&other_key);
+            dfns_registration_free(&other_reg);
+            dfns_response_free(&other_resp);
+            bytes_free(&o_cdj);
+            bytes_free(&o_att);
+        }
+        bytes_free(&cose);
+    }
     check_inspect(ad.ptr, ad.len, DFNS_INSPECT_AUTHENTICATOR_DATA, "authenticator data", NULL);
     check_inspect(cdj.ptr, cdj.len, DFNS_INSPECT_CLIENT_DATA, "clientDataJSON", "webauthn.get");
 

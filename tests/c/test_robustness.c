@@ -56,6 +56,12 @@ static const struct { int code; const char *name; } k_statuses[] = {
     STATUS(DFNS_ERR_AAGUID_MISMATCH), STATUS(DFNS_ERR_ATTESTED_KEY_MISMATCH),
     STATUS(DFNS_ERR_ATTESTATION_BINDING_MISMATCH), STATUS(DFNS_ERR_ATTESTATION_POLICY_VIOLATION),
     STATUS(DFNS_ERR_SHA1_NOT_ALLOWED), STATUS(DFNS_ERR_INVALID_POLICY), STATUS(DFNS_ERR_INTERNAL),
+    STATUS(DFNS_ERR_TRANSPORT_CONNECT), STATUS(DFNS_ERR_TRANSPORT_TIMEOUT), STATUS(DFNS_ERR_TRANSPORT_TLS),
+    STATUS(DFNS_ERR_TRANSPORT_MALFORMED_RESPONSE), STATUS(DFNS_ERR_TRANSPORT_RESPONSE_TOO_LARGE),
+    STATUS(DFNS_ERR_TRANSPORT_CALLBACK), STATUS(DFNS_ERR_TRANSPORT), STATUS(DFNS_ERR_API),
+    STATUS(DFNS_ERR_API_INVALID_RESPONSE), STATUS(DFNS_ERR_RETURNED_SIGNATURE_INVALID), STATUS(DFNS_ERR_SIGNER),
+    STATUS(DFNS_ERR_SIGNER_REQUIRED), STATUS(DFNS_ERR_SIGNER_CALLBACK), STATUS(DFNS_ERR_WRONG_PASSWORD),
+    STATUS(DFNS_ERR_WEBHOOK_INVALID),
 };
 
 static void test_status_names(void) {
@@ -64,7 +70,7 @@ static void test_status_names(void) {
         CHECK(name != NULL && strcmp(name, k_statuses[i].name) == 0, "dfns_status_name(%d) = \"%s\", expected \"%s\"",
               k_statuses[i].code, name ? name : "(null)", k_statuses[i].name);
     }
-    static const int unknown[] = { 1, 2, 99, -6, -99, -108, -199, -205, -310, -404, -509, -600, -901, -998, -1000,
+    static const int unknown[] = { 1, 2, 99, -6, -99, -108, -199, -205, -310, -404, -509, -606, -698, -703, -804, -811, -901, -998, -1000,
                                    12345, -12345, INT_MAX, INT_MIN };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *name = dfns_status_name(unknown[i]);
@@ -115,6 +121,98 @@ static void test_free_functions(void) {
 /* ----------------------------------------------------------------------------------------------
  * NULL handles and NULL outputs, for every function that takes them
  * ------------------------------------------------------------------------------------------- */
+
+/* An info struct holding garbage, to see that a failure zeroes it. */
+static void info_poison(dfns_assertion_info *info) {
+    memset(info, 0xA5, sizeof *info);
+    info->extensions = (uint8_t *)(uintptr_t)0x30;
+}
+
+static int info_is_zero(const dfns_assertion_info *info) {
+    return info->sign_count == 0 && info->flags == 0 && info->sign_count_regressed == 0 && info->extensions == NULL &&
+           info->extensions_len == 0;
+}
+
+/* dfns_assertion_verify_cose: NULL pointers, NULL with a length, lengths that do not fit, bad
+   backup_eligible, empty challenge, a NULL info (allowed), and the zeroed info after each failure. */
+static void test_verify_cose_arguments(const fixture_t *f, const dfns_policy_t *policy) {
+    const uint8_t *cose = NULL;
+    size_t cose_len = 0;
+    dfns_assertion_info info;
+    const uint8_t *cdj = f->client_data.ptr, *ad = f->authenticator_data.ptr, *sig = f->signature.ptr;
+    const size_t cdj_len = f->client_data.len, ad_len = f->authenticator_data.len, sig_len = f->signature.len;
+    CHECK_OK(dfns_public_key_cose(f->key, &cose, &cose_len));
+    if (!cose) return;
+    bytes_t key = exact(cose, cose_len); /* a copy of exactly its length (valgrind sees over-reads) */
+
+#define VERIFY_COSE_FAILS(expected, ...) \
+    do { \
+        info_poison(&info); \
+        EXPECT_FAIL(expected, dfns_assertion_verify_cose(__VA_ARGS__)); \
+        CHECK(info_is_zero(&info), "dfns_assertion_verify_cose failure left *info non-zero"); \
+    } while (0)
+
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, NULL, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                      f->challenge, 32, &info);
+    /* A handle of another kind where the policy goes. */
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, (const dfns_policy_t *)(const void *)f->key, key.ptr, key.len, 0, -1, cdj,
+                      cdj_len, ad, ad_len, sig, sig_len, f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, NULL, key.len, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                      f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(0, policy, NULL, 0, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len, f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(0, policy, key.ptr, 0, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len, f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, SIZE_MAX, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                      f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, NULL, cdj_len, ad, ad_len, sig, sig_len,
+                      f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, NULL, ad_len, sig, sig_len,
+                      f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, NULL, sig_len,
+                      f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                      NULL, 32, &info);
+    VERIFY_COSE_FAILS(0, policy, key.ptr, key.len, 0, -1, NULL, 0, ad, ad_len, sig, sig_len, f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(0, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, NULL, 0, sig, sig_len, f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(0, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, NULL, 0, f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                      NULL, 0, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                      f->challenge, 0, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, SIZE_MAX, ad, ad_len, sig, sig_len,
+                      f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, SIZE_MAX, sig, sig_len,
+                      f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, sig, SIZE_MAX,
+                      f->challenge, 32, &info);
+    VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                      f->challenge, SIZE_MAX, &info);
+    static const int bad_be[] = { 2, -2, 42, INT_MAX, INT_MIN };
+    for (size_t i = 0; i < sizeof bad_be / sizeof bad_be[0]; i++)
+        VERIFY_COSE_FAILS(DFNS_ERR_INVALID_ARGUMENT, policy, key.ptr, key.len, 0, bad_be[i], cdj, cdj_len, ad, ad_len, sig,
+                          sig_len, f->challenge, 32, &info);
+    /* A key that does not import fails with dfns_public_key_parse_cose's status, before anything else. */
+    VERIFY_COSE_FAILS(DFNS_ERR_MALFORMED_CBOR, policy, key.ptr, 1, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                      f->challenge, 32, &info);
+    EXPECT_FAIL(DFNS_ERR_MALFORMED_CBOR, dfns_assertion_verify_cose(NULL, key.ptr, 1, 0, 7, NULL, 3, NULL, 0, NULL, 0, NULL, 0, NULL));
+#undef VERIFY_COSE_FAILS
+
+    /* The valid call, with and without info; the counter semantics of dfns_assertion_verify. */
+    CHECK_OK(dfns_assertion_verify_cose(policy, key.ptr, key.len, 0, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                                        f->challenge, 32, NULL));
+    info_poison(&info);
+    CHECK_OK(dfns_assertion_verify_cose(policy, key.ptr, key.len, 0, 0, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                                        f->challenge, 32, &info));
+    CHECK(info.sign_count > 0 && (info.flags & 0x01) && info.sign_count_regressed == 0 && info.extensions == NULL &&
+              info.extensions_len == 0,
+          "dfns_assertion_verify_cose info: count %u flags 0x%02x regressed %d extensions %p/%zu", info.sign_count,
+          info.flags, info.sign_count_regressed, (void *)info.extensions, info.extensions_len);
+    info_poison(&info);
+    EXPECT_FAIL(DFNS_ERR_SIGN_COUNT_NOT_INCREASED,
+                dfns_assertion_verify_cose(policy, key.ptr, key.len, UINT32_MAX, -1, cdj, cdj_len, ad, ad_len, sig, sig_len,
+                                           f->challenge, 32, &info));
+    CHECK(info_is_zero(&info), "dfns_assertion_verify_cose failure left *info non-zero");
+    bytes_free(&key);
+}
 
 static void test_null_arguments(const fixture_t *f, const dfns_policy_t *policy, dfns_authenticator_t *auth) {
     const uint8_t *ptr;
@@ -390,6 +488,8 @@ static void test_null_arguments(const fixture_t *f, const dfns_policy_t *policy,
     }
     dfns_assertion_free(&as);
 
+    test_verify_cose_arguments(f, policy);
+
     /* Software authenticator */
     EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_authenticator_new(NULL));
     resp = BOGUS_HANDLE(dfns_response_t);
@@ -660,6 +760,22 @@ static void run_assertion(const dfns_policy_t *policy, const fixture_t *f, const
                                              f->challenge, 32, &as));
     }
     dfns_assertion_free(&as);
+    /* The same input through the one-call COSE path. */
+    const uint8_t *cose = NULL;
+    size_t cose_len = 0;
+    if (dfns_public_key_cose(f->key, &cose, &cose_len) == DFNS_OK) {
+        dfns_assertion_info info;
+        memset(&info, 0, sizeof info);
+        if (must_fail) {
+            EXPECT_FAIL(0, dfns_assertion_verify_cose(policy, cose, cose_len, 0, -1, cdj->ptr, cdj->len, ad->ptr, ad->len,
+                                                      sig->ptr, sig->len, f->challenge, 32, &info));
+            CHECK(info.extensions == NULL && info.extensions_len == 0, "verify_cose failure left extensions");
+        } else {
+            EXPECT_DEFINED(dfns_assertion_verify_cose(policy, cose, cose_len, 0, -1, cdj->ptr, cdj->len, ad->ptr, ad->len,
+                                                      sig->ptr, sig->len, f->challenge, 32, &info));
+        }
+        dfns_free(info.extensions);
+    }
 }
 
 static void test_truncations(const dfns_policy_t *policy, const fixture_t *f) {
@@ -698,6 +814,9 @@ static void test_truncations(const dfns_policy_t *policy, const fixture_t *f) {
         for (size_t n = 0; n < len; n++) {
             bytes_t b = exact(p, n);
             EXPECT_FAIL(0, dfns_public_key_parse_cose(b.ptr, b.len, &key));
+            EXPECT_FAIL(0, dfns_assertion_verify_cose(policy, b.ptr, b.len, 0, -1, f->client_data.ptr, f->client_data.len,
+                                                      f->authenticator_data.ptr, f->authenticator_data.len,
+                                                      f->signature.ptr, f->signature.len, f->challenge, 32, NULL));
             char *text = NULL;
             EXPECT_FAIL(0, dfns_inspect(b.ptr, b.len, DFNS_INSPECT_COSE_KEY, DFNS_INSPECT_TEXT, &text));
             bytes_free(&b);
@@ -757,6 +876,22 @@ static void test_mutations(const dfns_policy_t *policy, const fixture_t *f) {
             run_assertion(policy, f, &f->client_data, &f->authenticator_data, &b, 1);
             bytes_free(&b);
         }
+        /* Each byte of the COSE key through the one-call path. */
+        const uint8_t *cose = NULL;
+        size_t cose_len = 0;
+        if (dfns_public_key_cose(f->key, &cose, &cose_len) == DFNS_OK)
+            for (size_t i = 0; i < cose_len; i++) {
+                bytes_t b = exact(cose, cose_len);
+                b.ptr[i] ^= masks[m];
+                dfns_assertion_info info;
+                memset(&info, 0, sizeof info);
+                EXPECT_DEFINED(dfns_assertion_verify_cose(policy, b.ptr, b.len, 0, -1, f->client_data.ptr,
+                                                          f->client_data.len, f->authenticator_data.ptr,
+                                                          f->authenticator_data.len, f->signature.ptr, f->signature.len,
+                                                          f->challenge, 32, &info));
+                dfns_free(info.extensions);
+                bytes_free(&b);
+            }
     }
 }
 
@@ -773,6 +908,9 @@ static void test_random(const dfns_policy_t *policy, const fixture_t *f) {
         dfns_registration_t *reg = NULL;
         char *text = NULL;
         EXPECT_FAIL(0, dfns_public_key_parse_cose(b.ptr, b.len, &key));
+        EXPECT_FAIL(0, dfns_assertion_verify_cose(policy, b.ptr, b.len, 0, -1, f->client_data.ptr, f->client_data.len,
+                                                  f->authenticator_data.ptr, f->authenticator_data.len, f->signature.ptr,
+                                                  f->signature.len, f->challenge, 32, NULL));
         EXPECT_FAIL(0, dfns_public_key_parse_spki(b.ptr, b.len, DFNS_COSE_ES256, &key));
         EXPECT_FAIL(0, dfns_public_key_parse_spki(b.ptr, b.len, DFNS_COSE_RS256, &key));
         EXPECT_FAIL(0, dfns_public_key_verify(f->key, b.ptr, b.len, b.ptr, b.len));

@@ -10,6 +10,9 @@
  * 3. The software authenticator is internally locked: 8 threads sign assertions with one credential
  *    concurrently and every signature counter is distinct.
  * 4. Independent handles created, used and freed concurrently (policy, keys, registrations).
+ * 5. dfns_assertion_verify_cose (no handle) from 8 threads on the shared policy with the same COSE
+ *    bytes: every result equals the reference, and a tampered-signature variant interleaved in the
+ *    loop always fails with DFNS_ERR_SIGNATURE_INVALID and a zeroed info.
  */
 #include "test_support.h"
 
@@ -195,6 +198,45 @@ static void *churn_worker(void *arg) {
 
 /* ---------------------------------------------------------------------------------------------- */
 
+static const uint8_t *g_cose;
+static size_t g_cose_len;
+static atomic_int g_cose_mismatches;
+static atomic_int g_cose_tamper_mismatches;
+
+static void *verify_cose_worker(void *arg) {
+    (void)arg;
+    bytes_t bad = bytes_copy(g_fixture.signature.ptr, g_fixture.signature.len);
+    bad.ptr[bad.len / 2] ^= 0x04;
+    int rounds = g_iterations / 4 + 10;
+    pthread_barrier_wait(&g_barrier);
+    for (int i = 0; i < rounds; i++) {
+        dfns_assertion_info info;
+        memset(&info, 0xA5, sizeof info);
+        int s = dfns_assertion_verify_cose(g_policy, g_cose, g_cose_len, 0, 0, g_fixture.client_data.ptr,
+                                           g_fixture.client_data.len, g_fixture.authenticator_data.ptr,
+                                           g_fixture.authenticator_data.len, g_fixture.signature.ptr, g_fixture.signature.len,
+                                           g_fixture.challenge, 32, &info);
+        if (s != DFNS_OK || info.sign_count != g_ref_count || info.flags != g_ref_flags ||
+            info.sign_count_regressed != g_ref_regressed || info.extensions != NULL || info.extensions_len != 0) {
+            if (atomic_fetch_add(&g_cose_mismatches, 1) < 5)
+                fprintf(stderr, "verify_cose result differs: status %s count %u flags 0x%02x regressed %d (%s)\n",
+                        dfns_status_name(s), info.sign_count, info.flags, info.sign_count_regressed, dfns_last_error());
+        }
+        if (i % 8 == 0) {
+            memset(&info, 0xA5, sizeof info);
+            s = dfns_assertion_verify_cose(g_policy, g_cose, g_cose_len, 0, 0, g_fixture.client_data.ptr,
+                                           g_fixture.client_data.len, g_fixture.authenticator_data.ptr,
+                                           g_fixture.authenticator_data.len, bad.ptr, bad.len, g_fixture.challenge, 32, &info);
+            if (s != DFNS_ERR_SIGNATURE_INVALID || info.sign_count != 0 || info.flags != 0 || info.extensions != NULL)
+                atomic_fetch_add(&g_cose_tamper_mismatches, 1);
+        }
+    }
+    bytes_free(&bad);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+
 int main(int argc, char **argv) {
     const char *env = getenv("DFNS_TEST_THREAD_ITERATIONS");
     if (argc > 1) g_iterations = atoi(argv[1]);
@@ -297,6 +339,21 @@ int main(int argc, char **argv) {
     for (int t = 0; t < THREADS; t++) CHECK(pthread_create(&threads[t], NULL, churn_worker, NULL) == 0, "pthread_create");
     for (int t = 0; t < THREADS; t++) pthread_join(threads[t], NULL);
     CHECK(atomic_load(&g_churn_failures) == 0, "%d concurrent create/verify/free rounds failed", atomic_load(&g_churn_failures));
+
+    /* 5. The one-call COSE path from 8 threads. */
+    CHECK_OK(dfns_public_key_cose(g_key, &g_cose, &g_cose_len));
+    if (g_cose) {
+        pthread_barrier_init(&g_barrier, NULL, THREADS);
+        for (int t = 0; t < THREADS; t++)
+            CHECK(pthread_create(&threads[t], NULL, verify_cose_worker, NULL) == 0, "pthread_create");
+        for (int t = 0; t < THREADS; t++) pthread_join(threads[t], NULL);
+        pthread_barrier_destroy(&g_barrier);
+        CHECK(atomic_load(&g_cose_mismatches) == 0, "%d threaded dfns_assertion_verify_cose results differ from the reference",
+              atomic_load(&g_cose_mismatches));
+        CHECK(atomic_load(&g_cose_tamper_mismatches) == 0,
+              "%d tampered dfns_assertion_verify_cose calls did not fail with SIGNATURE_INVALID and a zeroed info",
+              atomic_load(&g_cose_tamper_mismatches));
+    }
 
     printf("test_threads: %d threads x %d shared verifications\n", THREADS, g_iterations);
     fixture_free(&g_fixture);

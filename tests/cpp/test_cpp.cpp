@@ -10,7 +10,17 @@
 // exceptions with the right status and message for wrong challenges, origins, RP IDs, counters,
 // flags, algorithms and garbage input; move semantics (moved-from objects are empty, throw on use
 // and destruct safely); ownership hand-over (adopt / release / reset); inspection; several
-// threads sharing one policy, key and authenticator. Exits 0 when every check passes.
+// threads sharing one policy, key and authenticator.
+// Since 0.2: Key signers of every kind from dfns::generate_key (assertions checked with
+// dfns::PublicKey); external signers whose std::function signs (through a Key signer of the same
+// PEM: this program links no crypto library), throws (the caller gets the same exception back,
+// nothing unwinds through C), or returns unusable signatures; passkey, password-protected and
+// recovery signers and the envelope functions; webhook and returned-signature verification; a
+// dfns::Client over a C++ lambda transport playing the Dfns API (reads, API errors returned as a
+// Result, signed writes checked for X-DFNS-USERACTION, pending answers, tokens, transports that
+// throw, retried network failures, refused answers, re-entrant transports, four threads), the
+// delegated pair across two Signer objects, the libcurl transport on a refused loopback port, and
+// move semantics of Signer, Client and Result. Exits 0 when every check passes.
 //
 // That every handle is freed is shown by running this program under valgrind (0 bytes definitely
 // or indirectly lost) or LeakSanitizer: each handle here is owned by a wrapper, so a leak would
@@ -26,6 +36,10 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -644,6 +658,884 @@ void test_threads() {
     CHECK(verified == 40 && failed == 0);
 }
 
+// =============================================================================================
+// Signers, Dfns cryptography and the API client (since 0.2)
+// =============================================================================================
+
+static_assert(move_only_v<dfns::Signer>, "Signer is move-only");
+static_assert(move_only_v<dfns::Client>, "Client is move-only");
+static_assert(move_only_v<dfns::Result>, "Result is move-only");
+static_assert(std::is_same_v<dfns::SignFunction,
+                             std::function<std::vector<std::uint8_t>(dfns_key_kind, dfns::bytes_view)>>,
+              "SignFunction is a std::function");
+static_assert(std::is_same_v<dfns::Transport, std::function<dfns::HttpResponse(const dfns::HttpRequest &)>>,
+              "Transport is a std::function");
+
+bool contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+
+// The string value of the first "key":"…" in a compact JSON text (values here have no escapes).
+std::string json_field(std::string_view json, std::string_view key) {
+    const std::string marker = "\"" + std::string(key) + "\":\"";
+    const std::size_t at = json.find(marker);
+    if (at == std::string_view::npos) return {};
+    const std::size_t start = at + marker.size();
+    const std::size_t end = json.find('"', start);
+    return end == std::string_view::npos ? std::string() : std::string(json.substr(start, end - start));
+}
+
+const char kB64Url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string base64url_encode(dfns::bytes_view in) {
+    std::string out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (std::uint8_t b : in) {
+        acc = (acc << 8) | b;
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            out += kB64Url[(acc >> bits) & 63];
+        }
+    }
+    if (bits > 0) out += kB64Url[(acc << (6 - bits)) & 63];
+    return out;
+}
+
+std::vector<std::uint8_t> base64url_decode(std::string_view in) {
+    std::vector<std::uint8_t> out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        const char *at = std::strchr(kB64Url, c);
+        if (c == '=' || at == nullptr || c == '\0') break;
+        acc = (acc << 6) | static_cast<std::uint32_t>(at - kB64Url);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xff));
+        }
+    }
+    return out;
+}
+
+std::string hex(dfns::bytes_view in) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (std::uint8_t b : in) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+// A user-action challenge document listing one credential of `kind` ("key", "webauthn", ...).
+std::string challenge_doc(std::string_view challenge, std::string_view kind, std::string_view credential_id) {
+    return "{\"challenge\":\"" + std::string(challenge) + "\",\"challengeIdentifier\":\"cid-cpp\","
+           "\"userVerification\":\"required\",\"allowCredentials\":{\"" + std::string(kind) +
+           "\":[{\"type\":\"public-key\",\"id\":\"" + std::string(credential_id) + "\"}]}}";
+}
+
+// Checks a Key-style firstFactor: kind, credId, the key.get clientData over `challenge`, and its
+// signature with the public key (PEM) under `alg`.
+void check_key_first_factor(const std::string &first_factor, const char *kind, const std::string &credential_id,
+                            const std::string &challenge, const std::string &public_pem, std::int32_t alg, int line) {
+    const std::vector<std::uint8_t> client_data = base64url_decode(json_field(first_factor, "clientData"));
+    const std::vector<std::uint8_t> signature = base64url_decode(json_field(first_factor, "signature"));
+    const std::string expected = "{\"type\":\"key.get\",\"challenge\":\"" + challenge + "\"}";
+    check_that(json_field(first_factor, "kind") == kind, "firstFactor kind", line);
+    check_that(json_field(first_factor, "credId") == credential_id, "firstFactor credId", line);
+    check_that(dfns::bytes_view(client_data).to_string() == expected, "firstFactor clientData", line);
+    check_that(dfns::PublicKey::from_spki(public_pem, alg).verify(client_data, signature), "firstFactor signature", line);
+}
+
+// An exception type of the host's own, to see it come back unchanged.
+struct HsmError : std::runtime_error {
+    explicit HsmError(const std::string &what, int code_) : std::runtime_error(what), code(code_) {}
+    int code;
+};
+
+// A SignFunction standing in for an HSM. test_cpp links no crypto library, so it signs through a
+// Key signer of the same private key: the message is the Key clientData {"type":"key.get",
+// "challenge":"…"}, which that signer rebuilds from the challenge and signs; the function checks the
+// rebuilt clientData is the message and returns the signature bytes. (It also runs a wrapper call
+// inside a callback.)
+dfns::SignFunction hsm_stand_in(std::shared_ptr<const dfns::Signer> inner, std::string credential_id,
+                                std::shared_ptr<std::atomic<int>> calls, dfns_key_kind expected_kind) {
+    return [inner, credential_id, calls, expected_kind](dfns_key_kind kind, dfns::bytes_view message) {
+        ++*calls;
+        if (kind != expected_kind) throw HsmError("unexpected key kind", static_cast<int>(kind));
+        const std::string client_data = message.to_string();
+        const std::string first_factor = inner->sign_challenge(challenge_doc(json_field(client_data, "challenge"), "key", credential_id));
+        if (base64url_decode(json_field(first_factor, "clientData")) != message.to_vector())
+            throw HsmError("the message is not the Key clientData", 0);
+        return base64url_decode(json_field(first_factor, "signature"));
+    };
+}
+
+struct KeyKindCase {
+    dfns_key_kind kind;
+    std::int32_t alg;
+    const char *name;
+};
+const KeyKindCase kKeyKinds[] = {{DFNS_KEY_ED25519, DFNS_COSE_EDDSA, "Ed25519"},
+                                 {DFNS_KEY_P256, DFNS_COSE_ES256, "P-256"},
+                                 {DFNS_KEY_SECP256K1, DFNS_COSE_ES256K, "secp256k1"},
+                                 {DFNS_KEY_RSA, DFNS_COSE_RS256, "RSA"}};
+
+void test_key_signers() {
+    for (const KeyKindCase &c : kKeyKinds) {
+        std::fprintf(stderr, "  key signer %s\n", c.name);
+        dfns::GeneratedKey key = dfns::generate_key(c.kind);
+        CHECK(key.private_key_pem.rfind("-----BEGIN PRIVATE KEY-----", 0) == 0);
+        CHECK(key.public_key_pem.rfind("-----BEGIN PUBLIC KEY-----", 0) == 0);
+        CHECK(key.credential_id.size() == 43); // base64url of a SHA-256
+        const dfns::Signer derived = dfns::Signer::key(key.private_key_pem);
+        CHECK(derived.credential_id() == key.credential_id);
+        const dfns::Signer named = dfns::Signer::key(key.private_key_pem, "cr-named");
+        CHECK(named.credential_id() == "cr-named");
+
+        const std::string challenge = "Y2gtY3BwLWtleQ";
+        const std::string first_factor = derived.sign_challenge(challenge_doc(challenge, "key", key.credential_id));
+        check_key_first_factor(first_factor, "Key", key.credential_id, challenge, key.public_key_pem, c.alg, __LINE__);
+        // The delegated request shape is signed too.
+        const std::string delegated = "{\"method\":\"POST\",\"path\":\"/wallets\",\"body\":\"{}\",\"challenge\":" +
+                                      challenge_doc(challenge, "key", "cr-named") + "}";
+        check_key_first_factor(named.sign_challenge(delegated), "Key", "cr-named", challenge, key.public_key_pem, c.alg, __LINE__);
+        // A challenge for another credential: nothing is signed.
+        EXPECT_ERROR(DFNS_ERR_SIGNER, (void)derived.sign_challenge(challenge_doc(challenge, "key", "someone-else")));
+
+        dfns::wipe(key.private_key_pem);
+        CHECK(key.private_key_pem.empty());
+    }
+    // RSA with an explicit size; sizes outside 2048…16384 are refused.
+    CHECK(dfns::generate_key(DFNS_KEY_RSA, 3072).private_key_pem.size() > dfns::generate_key(DFNS_KEY_RSA).private_key_pem.size());
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::generate_key(DFNS_KEY_RSA, 1024));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::generate_key(static_cast<dfns_key_kind>(99)));
+
+    // Errors.
+    const dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_P256);
+    EXPECT_ERROR(DFNS_ERR_MALFORMED_ENCODING, dfns::Signer::key("not a key at all"));
+    EXPECT_ERROR(DFNS_ERR_MALFORMED_ENCODING, dfns::Signer::key(key.public_key_pem));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Signer::key(key.private_key_pem, ""));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Signer::key(key.private_key_pem, std::string_view("a\0b", 3)));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Signer::key(dfns::bytes_view()));
+    const dfns::Signer signer = dfns::Signer::key(key.private_key_pem);
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)signer.sign_challenge("not json"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)signer.sign_challenge("{\"challengeIdentifier\":\"x\"}"));
+
+    // wipe() of an empty string and of a short (in-object) string.
+    std::string empty, small = "D1-secret";
+    dfns::wipe(empty);
+    dfns::wipe(small);
+    CHECK(empty.empty() && small.empty());
+}
+
+void test_external_signers() {
+    for (const KeyKindCase &c : kKeyKinds) {
+        if (c.kind == DFNS_KEY_RSA) continue; // RSA works the same way; the four-kind loop above covers its key signer
+        const dfns::GeneratedKey key = dfns::generate_key(c.kind);
+        auto inner = std::make_shared<const dfns::Signer>(dfns::Signer::key(key.private_key_pem));
+        auto calls = std::make_shared<std::atomic<int>>(0);
+        const dfns::Signer external =
+            dfns::Signer::external("cr-hsm", key.public_key_pem, hsm_stand_in(inner, key.credential_id, calls, c.kind));
+        CHECK(external.credential_id() == "cr-hsm");
+        const std::string challenge = "Y2gtZXh0ZXJuYWw";
+        check_key_first_factor(external.sign_challenge(challenge_doc(challenge, "key", "cr-hsm")), "Key", "cr-hsm",
+                               challenge, key.public_key_pem, c.alg, __LINE__);
+        CHECK(*calls == 1);
+    }
+
+    const dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_P256);
+    const std::string doc = challenge_doc("Y2gtdGhyb3c", "key", "cr-hsm");
+
+    // A function that throws: the same exception comes back to the caller, nothing unwinds through C.
+    const dfns::Signer throwing = dfns::Signer::external(
+        "cr-hsm", key.public_key_pem, [](dfns_key_kind, dfns::bytes_view) -> std::vector<std::uint8_t> { throw HsmError("HSM offline", 42); });
+    bool caught = false;
+    try {
+        (void)throwing.sign_challenge(doc);
+    } catch (const HsmError &e) {
+        caught = e.code == 42 && std::string(e.what()) == "HSM offline";
+    } catch (...) {
+    }
+    CHECK(caught);
+    // Through the C function on the same handle: the C status, and the exception is not delivered.
+    char *first_factor = nullptr;
+    CHECK(dfns_signer_sign_challenge(throwing.get(), doc.c_str(), &first_factor) == DFNS_ERR_SIGNER_CALLBACK);
+    CHECK(first_factor == nullptr);
+    // ... nor does it leak into the next wrapper call that fails for its own reason.
+    const dfns::Signer plain = dfns::Signer::key(key.private_key_pem);
+    EXPECT_ERROR(DFNS_ERR_SIGNER, (void)plain.sign_challenge(doc));
+    // A non-std exception type comes back too.
+    const dfns::Signer throws_int = dfns::Signer::external(
+        "cr-hsm", key.public_key_pem, [](dfns_key_kind, dfns::bytes_view) -> std::vector<std::uint8_t> { throw 7; });
+    int thrown = 0;
+    try {
+        (void)throws_int.sign_challenge(doc);
+    } catch (int value) {
+        thrown = value;
+    }
+    CHECK(thrown == 7);
+
+    // Signatures the library refuses: garbage, a valid-looking one of another key, too long.
+    const dfns::Signer garbage = dfns::Signer::external(
+        "cr-hsm", key.public_key_pem, [](dfns_key_kind, dfns::bytes_view) { return std::vector<std::uint8_t>{1, 2, 3}; });
+    EXPECT_ERROR(DFNS_ERR_SIGNER_CALLBACK, (void)garbage.sign_challenge(doc));
+    const dfns::GeneratedKey other = dfns::generate_key(DFNS_KEY_P256);
+    auto other_inner = std::make_shared<const dfns::Signer>(dfns::Signer::key(other.private_key_pem));
+    const dfns::Signer wrong_key = dfns::Signer::external(
+        "cr-hsm", key.public_key_pem, hsm_stand_in(other_inner, other.credential_id, std::make_shared<std::atomic<int>>(0), DFNS_KEY_P256));
+    EXPECT_ERROR(DFNS_ERR_SIGNER_CALLBACK, (void)wrong_key.sign_challenge(doc));
+    const dfns::Signer too_long = dfns::Signer::external(
+        "cr-hsm", key.public_key_pem,
+        [](dfns_key_kind, dfns::bytes_view) { return std::vector<std::uint8_t>(DFNS_SIGNATURE_CAPACITY + 1, 0x30); });
+    try {
+        (void)too_long.sign_challenge(doc);
+        CHECK(false);
+    } catch (const dfns::Error &e) {
+        CHECK(e.status() == DFNS_ERR_SIGNER_CALLBACK && contains(e.message(), std::to_string(DFNS_SIGNATURE_CAPACITY + 1)));
+    }
+
+    // Construction errors; the function is released when construction fails, and when the signer goes.
+    auto token = std::make_shared<int>(0);
+    auto sign_with_token = [token](dfns_key_kind, dfns::bytes_view) { return std::vector<std::uint8_t>(); };
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Signer::external("cr", key.public_key_pem, dfns::SignFunction()));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Signer::external("", key.public_key_pem, sign_with_token));
+    EXPECT_ERROR(DFNS_ERR_MALFORMED_ENCODING, dfns::Signer::external("cr", "not a key", sign_with_token));
+    EXPECT_ERROR(DFNS_ERR_MALFORMED_ENCODING, dfns::Signer::external("cr", key.private_key_pem, sign_with_token));
+    CHECK(token.use_count() == 2); // token + the lambda sign_with_token
+    {
+        const dfns::Signer holding = dfns::Signer::external("cr", key.public_key_pem, sign_with_token);
+        CHECK(token.use_count() == 3);
+    }
+    CHECK(token.use_count() == 2);
+}
+
+void test_other_signers() {
+    // A passkey of the software authenticator.
+    const dfns::Authenticator authenticator = dfns::Authenticator::create();
+    const dfns::Response created = authenticator.register_credential(kRpId, kOrigin, "passkey registration", DFNS_COSE_ES256);
+    const dfns::Registration registration = dfns::verify_registration(
+        make_policy(), created.view(DFNS_RESPONSE_CLIENT_DATA_JSON), created.view(DFNS_RESPONSE_ATTESTATION_OBJECT),
+        "passkey registration");
+    const std::vector<std::uint8_t> raw_id = registration.credential_id();
+    const dfns::Signer passkey = dfns::Signer::webauthn(authenticator, kRpId, kOrigin, raw_id);
+    CHECK(passkey.credential_id() == base64url_encode(raw_id));
+    const std::string challenge = base64url_encode(sha256("a Dfns challenge"));
+    const std::string fido2 = passkey.sign_challenge(challenge_doc(challenge, "webauthn", passkey.credential_id()));
+    CHECK(json_field(fido2, "kind") == "Fido2");
+    const dfns::Assertion assertion = dfns::verify_assertion(
+        make_policy().require_user_verification(), dfns::StoredCredential(registration.public_key(), registration.sign_count()),
+        base64url_decode(json_field(fido2, "clientData")), base64url_decode(json_field(fido2, "authenticatorData")),
+        base64url_decode(json_field(fido2, "signature")), base64url_decode(challenge));
+    CHECK(assertion.sign_count() == 1 && assertion.user_verified());
+    EXPECT_ERROR(DFNS_ERR_NOT_FOUND, dfns::Signer::webauthn(authenticator, kRpId, kOrigin, std::string("no such id")));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Signer::webauthn(dfns::Authenticator(), kRpId, kOrigin, raw_id));
+
+    // Password-protected keys: wrap, unwrap, a signer, a new credential.
+    dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_P256);
+    const std::string password = "correct horse battery staple";
+    const std::string envelope = dfns::password_protected_key_wrap(key.private_key_pem, password, "  Alice@Example.com ");
+    CHECK(!envelope.empty() && !contains(envelope, "PRIVATE"));
+    std::string unwrapped = dfns::password_protected_key_unwrap(envelope, password, "alice@example.com");
+    CHECK(unwrapped.rfind("-----BEGIN PRIVATE KEY-----", 0) == 0);
+    CHECK(dfns::Signer::key(unwrapped).credential_id() == key.credential_id);
+    dfns::wipe(unwrapped);
+    EXPECT_ERROR(DFNS_ERR_WRONG_PASSWORD, dfns::password_protected_key_unwrap(envelope, "wrong", "alice@example.com"));
+    EXPECT_ERROR(DFNS_ERR_WRONG_PASSWORD, dfns::password_protected_key_unwrap(envelope, password, "bob"));
+    EXPECT_ERROR(DFNS_ERR_MALFORMED_ENCODING, dfns::password_protected_key_unwrap("e30=", password, "alice"));
+    EXPECT_ERROR(DFNS_ERR_UNSUPPORTED_ALGORITHM,
+                 dfns::password_protected_key_wrap(dfns::generate_key(DFNS_KEY_ED25519).private_key_pem, password, "alice"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::password_protected_key_wrap(key.private_key_pem, "", "alice"));
+
+    const dfns::Signer ppk = dfns::Signer::password_protected_key(envelope, password, "ALICE@example.com", "cr-ppk");
+    CHECK(ppk.credential_id() == "cr-ppk");
+    CHECK(dfns::Signer::password_protected_key(envelope, password, "alice@example.com").credential_id() == key.credential_id);
+    const std::string ppk_challenge =
+        "{\"challenge\":\"Y2gtcHBr\",\"challengeIdentifier\":\"cid-cpp\",\"allowCredentials\":{\"key\":[],\"webauthn\":[],"
+        "\"passwordProtectedKey\":[{\"type\":\"public-key\",\"id\":\"cr-ppk\",\"encryptedPrivateKey\":\"" + envelope + "\"}]}}";
+    check_key_first_factor(ppk.sign_challenge(ppk_challenge), "PasswordProtectedKey", "cr-ppk", "Y2gtcHBr",
+                           key.public_key_pem, DFNS_COSE_ES256, __LINE__);
+    EXPECT_ERROR(DFNS_ERR_WRONG_PASSWORD, dfns::Signer::password_protected_key(envelope, "wrong", "alice@example.com"));
+    dfns::wipe(key.private_key_pem);
+
+    const std::string ppk_credential = dfns::password_protected_key_create("Y2gtcmVnaXN0ZXI", password, "carol", "laptop");
+    CHECK(json_field(ppk_credential, "credentialKind") == "PasswordProtectedKey");
+    CHECK(json_field(ppk_credential, "credentialName") == "laptop");
+    const std::string created_envelope = json_field(ppk_credential, "encryptedPrivateKey");
+    CHECK(dfns::Signer::password_protected_key(created_envelope, password, "carol").credential_id() ==
+          json_field(ppk_credential, "credId"));
+    CHECK(!contains(dfns::password_protected_key_create("Y2gtcmVnaXN0ZXI", password, "carol"), "credentialName"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::password_protected_key_create("", password, "carol"));
+
+    // Recovery codes and recovery keys.
+    std::string code = dfns::generate_recovery_code();
+    CHECK(code.size() == 40 && code.rfind("D1-", 0) == 0);
+    CHECK(code != dfns::generate_recovery_code());
+    const std::string recovery = dfns::recovery_key_create("Y2gtcmVjb3Zlcnk", code, "erin", "paper");
+    CHECK(json_field(recovery, "credentialKind") == "RecoveryKey" && json_field(recovery, "credentialName") == "paper");
+    const dfns::Signer recovery_signer = dfns::Signer::recovery_key(json_field(recovery, "encryptedPrivateKey"), code, "Erin");
+    CHECK(recovery_signer.credential_id() == json_field(recovery, "credId"));
+    const std::string recovered = recovery_signer.sign_challenge("{\"challenge\":\"eyJuZXdDcmVkZW50aWFscyI6e319\",\"challengeIdentifier\":\"x\"}");
+    CHECK(json_field(recovered, "kind") == "RecoveryKey");
+    EXPECT_ERROR(DFNS_ERR_WRONG_PASSWORD, dfns::recovery_key_create("Y2gt", "password", "erin"));
+    EXPECT_ERROR(DFNS_ERR_WRONG_PASSWORD,
+                 dfns::Signer::recovery_key(json_field(recovery, "encryptedPrivateKey"), dfns::generate_recovery_code(), "erin"));
+    dfns::wipe(code);
+}
+
+void test_webhooks_and_returned_signatures() {
+    // The reference delivery of tests/c/test_signers.c.
+    const std::string secret = "whs-example-secret";
+    const std::string body =
+        "{\"id\":\"whe-1\",\"kind\":\"wallet.created\",\"date\":\"2024-01-01T00:00:00.000Z\",\"data\":{\"wallet\":{\"id\":"
+        "\"wa-1\"}},\"timestampSent\":1704067200}";
+    const std::string header = "sha256=d99fda8cc2b0fd18e1f67c505115afd91f5e8f1bc1b15c0bb6f2748a2a13aeea";
+    const std::int64_t sent = 1704067200;
+    const std::string event = dfns::verify_webhook(secret, body, header, sent + 5);
+    CHECK(json_field(event, "id") == "whe-1" && json_field(event, "kind") == "wallet.created");
+    CHECK(!dfns::verify_webhook(secret, body, header, sent + 299, 300, 60).empty());
+
+    auto refused = [&](const std::string &s, const std::string &b, std::optional<std::string_view> h, std::int64_t now,
+                       const char *reason, int line) {
+        try {
+            (void)dfns::verify_webhook(s, b, h, now);
+            check_that(false, reason, line);
+        } catch (const dfns::Error &e) {
+            check_that(e.status() == DFNS_ERR_WEBHOOK_INVALID && contains(e.message(), reason), reason, line);
+        }
+    };
+    std::string tampered = body;
+    tampered[10] = '2';
+    refused(secret, tampered, header, sent, "signature_mismatch", __LINE__);
+    refused("whs-other", body, header, sent, "signature_mismatch", __LINE__);
+    refused(secret, body, header, sent + 301, "too_old", __LINE__);
+    refused(secret, body, header, sent - 61, "from_the_future", __LINE__);
+    refused(secret, body, std::nullopt, sent, "missing_signature_header", __LINE__);
+    refused(secret, body, header.substr(7), sent, "malformed_signature_header", __LINE__);
+
+    // Returned signatures: an Ed25519 signature made by a Key signer over its clientData.
+    const dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_ED25519);
+    const std::string first_factor =
+        dfns::Signer::key(key.private_key_pem).sign_challenge(challenge_doc("Y2gtc2ln", "key", key.credential_id));
+    const std::vector<std::uint8_t> message = base64url_decode(json_field(first_factor, "clientData"));
+    const std::vector<std::uint8_t> signature = base64url_decode(json_field(first_factor, "signature"));
+    CHECK(signature.size() == 64);
+    const dfns::bytes_view sig(signature);
+    const std::string public_hex = "0x" + hex(dfns::PublicKey::from_spki(key.public_key_pem, DFNS_COSE_EDDSA).spki_view().last(32));
+    const std::string r = hex(sig.first(32)), s = hex(sig.last(32));
+    CHECK(dfns::verify_returned_signature(DFNS_KEY_ED25519, public_hex, message, r, s));
+    CHECK(dfns::verify_returned_signature(DFNS_KEY_ED25519, public_hex, message, "0x" + r, s, std::nullopt, hex(sig)));
+    CHECK(!dfns::verify_returned_signature(DFNS_KEY_ED25519, public_hex, concat(message, std::string("x")), r, s));
+    CHECK(!dfns::verify_returned_signature(DFNS_KEY_ED25519, public_hex, message, s, r));
+    EXPECT_ERROR(DFNS_ERR_INVALID_PUBLIC_KEY, (void)dfns::verify_returned_signature(DFNS_KEY_ED25519, "0x1234", message, r, s));
+    EXPECT_ERROR(DFNS_ERR_UNSUPPORTED, (void)dfns::verify_returned_signature(DFNS_KEY_RSA, public_hex, message, r, s));
+}
+
+// ---------------------------------------------------------------------------------------------
+// A host transport playing the Dfns API (routes and JSON as tests/c/test_client.c)
+
+const char *const kBase = "https://api.test";
+const char *const kUserActionToken = "ua-token-1";
+
+struct BoomError : std::runtime_error {
+    explicit BoomError(int id_) : std::runtime_error("boom " + std::to_string(id_)), id(id_) {}
+    int id;
+};
+
+dfns::HttpResponse respond(int status, const std::string &body, const char *request_id) {
+    dfns::HttpResponse response;
+    response.status = status;
+    response.headers = {{"Content-Type", "application/json"}, {"Content-Length", std::to_string(body.size())}};
+    if (request_id != nullptr) response.headers.emplace_back("X-Request-ID", request_id);
+    response.body = body;
+    return response;
+}
+
+struct FakeServer {
+    std::string credential_id;            // listed in allowCredentials of the challenges
+    std::atomic<int> calls{0};
+    std::atomic<int> signed_writes{0};
+    std::atomic<int> violations{0};
+    std::mutex mutex;                     // guards the fields below
+    std::vector<std::string> requests;    // "METHOD /path" of every request, in order
+    std::string last_user_action;         // X-DFNS-USERACTION of the last request ("" when absent)
+    std::string last_authorization;       // Authorization of the last request ("" when absent)
+    std::string last_user_agent;
+    std::string last_action_body;         // the body of the last POST /auth/action
+    std::uint32_t last_connect_timeout = 0, last_timeout = 0;
+
+    dfns::HttpResponse handle(const dfns::HttpRequest &request) {
+        ++calls;
+        const std::string url(request.url);
+        if (url.rfind(kBase, 0) != 0) ++violations;
+        const std::string path = url.substr(std::strlen(kBase));
+        const std::string method(request.method);
+        const std::string body = request.body.to_string();
+        const std::string user_action(request.header("x-dfns-useraction").value_or(""));
+        if (request.header("User-Agent") != request.header("user-agent")) ++violations; // case-insensitive lookup
+        {
+            const std::lock_guard<std::mutex> lock(mutex);
+            requests.push_back(method + " " + path);
+            last_user_action = user_action;
+            last_authorization = std::string(request.header("Authorization").value_or(""));
+            last_user_agent = std::string(request.header("User-Agent").value_or(""));
+            last_connect_timeout = request.connect_timeout_ms;
+            last_timeout = request.timeout_ms;
+            if (method == "POST" && path == "/auth/action") last_action_body = body;
+        }
+        if (path.rfind("/boom/", 0) == 0) throw BoomError(std::stoi(path.substr(6)));
+
+        if (method == "POST" && path == "/auth/action/init") {
+            if (!contains(body, "\"userActionHttpMethod\":\"POST\"") || !user_action.empty()) ++violations;
+            std::string id;
+            {
+                const std::lock_guard<std::mutex> lock(mutex);
+                id = credential_id;
+            }
+            return respond(200,
+                           "{\"challenge\":\"Y2gtdGVzdC1jaGFsbGVuZ2U\",\"challengeIdentifier\":\"cid-1\","
+                           "\"userVerification\":\"required\",\"supportedCredentialKinds\":[{\"kind\":\"Key\",\"factor\":\"first\"}],"
+                           "\"allowCredentials\":{\"key\":[{\"type\":\"public-key\",\"id\":\"" + id + "\"}],\"webauthn\":[]}}",
+                           "req-init");
+        }
+        if (method == "POST" && path == "/auth/action") {
+            if (contains(body, "\"challengeIdentifier\":\"cid-1\"") && contains(body, "\"kind\":\"Key\"") &&
+                contains(body, "\"credentialAssertion\""))
+                return respond(200, std::string("{\"userAction\":\"") + kUserActionToken + "\"}", "req-action");
+            return respond(401, "{\"error\":{\"id\":\"Unauthorized\",\"status\":401,\"message\":\"bad assertion\"}}", "req-action");
+        }
+        if (method != "GET") {
+            if (user_action != kUserActionToken)
+                return respond(403, "{\"error\":{\"id\":\"UserActionMissing\",\"status\":403,\"message\":\"no user action\"}}", "req-403");
+            ++signed_writes;
+        }
+        if (method == "POST" && path == "/wallets") {
+            if (!contains(body, "\"network\":\"EthereumSepolia\"")) ++violations;
+            return respond(200, "{\"id\":\"wa-1\",\"network\":\"EthereumSepolia\",\"status\":\"Active\"}", "req-wallet");
+        }
+        if (method == "GET" && path == "/wallets") return respond(200, "{\"items\":[]}", "req-list");
+        if (method == "GET" && path == "/missing")
+            return respond(404, "{\"error\":{\"id\":\"NotFound\",\"status\":404,\"message\":\"no such thing\"}}", "req-404");
+        if (method == "POST" && path == "/keys/k1/signatures")
+            return respond(202, "{\"id\":\"sig-1\",\"keyId\":\"k1\",\"status\":\"Pending\",\"approvalId\":\"ap-1\"}", nullptr);
+        return respond(404, "{\"error\":{\"id\":\"NoRoute\",\"status\":404,\"message\":\"no route\"}}", nullptr);
+    }
+
+    void set_credential(const std::string &id) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        credential_id = id;
+    }
+    std::string last(std::string FakeServer::*field) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        return this->*field;
+    }
+    std::vector<std::string> take_requests() {
+        const std::lock_guard<std::mutex> lock(mutex);
+        return std::exchange(requests, {});
+    }
+};
+
+dfns::ClientOptions test_options(std::uint32_t attempts = 1) {
+    dfns::ClientOptions options;
+    options.max_attempts = attempts;
+    options.connect_timeout_ms = 1234;
+    options.timeout_ms = 5678;
+    options.user_agent_suffix = "cpp-test/1";
+    return options;
+}
+
+dfns::Client fake_client(FakeServer &server, std::uint32_t attempts = 1) {
+    return dfns::Client(kBase, "tok-a", test_options(attempts), [&server](const dfns::HttpRequest &r) { return server.handle(r); });
+}
+
+const char *const kWallet = "{\"network\":\"EthereumSepolia\"}";
+
+void test_client_options() {
+    const dfns::ClientOptions defaults;
+    CHECK(defaults.connect_timeout_ms == 10000 && defaults.timeout_ms == 30000 && defaults.max_attempts == 3);
+    CHECK(defaults.verify_returned_signatures && !defaults.allow_insecure_http);
+    CHECK(!defaults.user_agent_suffix && !defaults.ca_bundle_path);
+    dfns::ClientOptions changed = test_options(2);
+    changed.ca_bundle_path = "/etc/ssl/certs/ca-certificates.crt";
+    const dfns_client_options c = changed.c_struct();
+    CHECK(c.struct_size == sizeof(dfns_client_options) && c.max_attempts == 2 && c.connect_timeout_ms == 1234);
+    CHECK(std::string(c.user_agent_suffix) == "cpp-test/1" && std::string(c.ca_bundle_path) == changed.ca_bundle_path);
+    const dfns::ClientOptions round_trip(c);
+    CHECK(round_trip.user_agent_suffix == changed.user_agent_suffix && round_trip.timeout_ms == 5678);
+
+    // Construction errors; the transport is released when construction fails.
+    auto token = std::make_shared<int>(0);
+    const dfns::Transport transport = [token](const dfns::HttpRequest &) { return respond(200, "{}", nullptr); };
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Client("ftp://api.test", std::nullopt, dfns::ClientOptions(), transport));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Client(kBase, "tok\r\nX-Injected: 1", {}, transport));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Client(kBase, "", {}, transport));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Client("http://api.test", std::nullopt, {}, transport));
+    dfns::ClientOptions bad = test_options(0);
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Client(kBase, std::nullopt, bad, transport));
+    bad = test_options();
+    bad.user_agent_suffix = std::string("a\0b", 3);
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Client(kBase, std::nullopt, bad, transport));
+    bad.user_agent_suffix = "evil\r\nX-Injected: 1";
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Client(kBase, std::nullopt, bad, transport));
+    CHECK(token.use_count() == 2);
+    {
+        dfns::ClientOptions insecure;
+        insecure.allow_insecure_http = true;
+        const dfns::Client client("http://api.test/prefix", std::nullopt, insecure, transport);
+        CHECK(client && token.use_count() == 3);
+        const dfns::Result result = client.request("GET", "/anything");
+        CHECK(result.http_status() == 200 && result.body() == "{}");
+    }
+    CHECK(token.use_count() == 2); // released with the client
+
+    // The libcurl transport (no host transport): a refused connection on loopback.
+    const dfns::Client curl("http://127.0.0.1:1", "tok-a", test_options(1));
+    EXPECT_ERROR(DFNS_ERR_TRANSPORT_CONNECT, (void)curl.request("GET", "/wallets"));
+}
+
+void test_client_requests() {
+    FakeServer server;
+    dfns::Client client = fake_client(server);
+
+    // A read.
+    const dfns::Result read = client.request("GET", "/wallets");
+    CHECK(read.http_status() == 200 && read.outcome() == dfns::Outcome::done);
+    CHECK(read.body() == "{\"items\":[]}");
+    CHECK(read.request_id() == std::optional<std::string_view>("req-list"));
+    CHECK(!read.error_id() && !read.approval_id());
+    CHECK(server.last(&FakeServer::last_authorization) == "Bearer tok-a");
+    const std::string agent = server.last(&FakeServer::last_user_agent);
+    CHECK(agent.rfind("dfns-bridge/", 0) == 0 && agent.size() > 11 && agent.substr(agent.size() - 11) == " cpp-test/1");
+    CHECK(server.last_connect_timeout == 1234 && server.last_timeout == 5678);
+
+    // An API error: no exception, the result describes it.
+    const dfns::Result missing = client.request("GET", "/missing");
+    CHECK(missing.http_status() == 404 && missing.outcome() == dfns::Outcome::failed);
+    CHECK(missing.error_id() == std::optional<std::string_view>("NotFound"));
+    CHECK(missing.request_id() == std::optional<std::string_view>("req-404"));
+    CHECK(contains(missing.body(), "no such thing"));
+
+    // A write that needs a user action, without a signer: nothing is sent.
+    server.take_requests();
+    EXPECT_ERROR(DFNS_ERR_SIGNER_REQUIRED, (void)client.request("POST", "/wallets", kWallet));
+    CHECK(server.take_requests().empty());
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, client.set_signer(dfns::Signer()));
+
+    // A signed write with a Key signer from generate_key: init, sign, action, then the request.
+    dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_P256);
+    server.set_credential(key.credential_id);
+    {
+        const dfns::Signer signer = dfns::Signer::key(key.private_key_pem, key.credential_id);
+        client.set_signer(signer);
+    } // the client keeps its own reference
+    const dfns::Result wallet = client.request("POST", "/wallets", kWallet);
+    CHECK(wallet.http_status() == 200 && wallet.outcome() == dfns::Outcome::done);
+    CHECK(json_field(wallet.body(), "id") == "wa-1" && wallet.request_id() == std::optional<std::string_view>("req-wallet"));
+    CHECK(server.take_requests() == (std::vector<std::string>{"POST /auth/action/init", "POST /auth/action", "POST /wallets"}));
+    CHECK(server.last(&FakeServer::last_user_action) == kUserActionToken);
+    CHECK(server.signed_writes == 1);
+    const std::string action = server.last(&FakeServer::last_action_body);
+    CHECK(contains(action, "\"kind\":\"Key\"") && contains(action, key.credential_id));
+
+    // A challenge that does not list the signer's credential.
+    server.set_credential("someone-else");
+    EXPECT_ERROR(DFNS_ERR_SIGNER, (void)client.request("POST", "/wallets", kWallet));
+    server.set_credential(key.credential_id);
+
+    // Pending: 202 with an approval id.
+    const dfns::Result pending = client.request("POST", "/keys/k1/signatures", "{\"kind\":\"Hash\",\"hash\":\"0x00\"}");
+    CHECK(pending.http_status() == 202 && pending.outcome() == dfns::Outcome::pending);
+    CHECK(pending.approval_id() == std::optional<std::string_view>("ap-1") && !pending.request_id());
+
+    // Tokens.
+    client.set_auth_token("tok-b");
+    CHECK(client.request("GET", "/wallets").http_status() == 200);
+    CHECK(server.last(&FakeServer::last_authorization) == "Bearer tok-b");
+    client.set_auth_token(std::nullopt);
+    CHECK(client.request("GET", "/wallets").http_status() == 200);
+    CHECK(server.last(&FakeServer::last_authorization).empty());
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, client.set_auth_token("tok\nb"));
+    client.set_auth_token("tok-a");
+
+    // Invalid requests never reach the transport.
+    server.take_requests();
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)client.request("get", "/wallets"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)client.request("GET", "wallets"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)client.request("GET", "/wallets", "{}"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)client.request("POST", "/auth/tokens", "{not json"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)client.request("GET", std::string_view("/wal\0lets", 9)));
+    CHECK(server.take_requests().empty());
+
+    // An external signer whose function throws: the request rethrows its exception.
+    auto inner = std::make_shared<const dfns::Signer>(dfns::Signer::key(key.private_key_pem));
+    client.set_signer(dfns::Signer::external(key.credential_id, key.public_key_pem,
+                                             [](dfns_key_kind, dfns::bytes_view) -> std::vector<std::uint8_t> {
+                                                 throw HsmError("HSM refused", 13);
+                                             }));
+    int code = 0;
+    try {
+        (void)client.request("POST", "/wallets", kWallet);
+    } catch (const HsmError &e) {
+        code = e.code;
+    }
+    CHECK(code == 13);
+    // ... and one that signs (through the stand-in HSM): the write goes through.
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    client.set_signer(dfns::Signer::external(key.credential_id, key.public_key_pem,
+                                             hsm_stand_in(inner, key.credential_id, calls, DFNS_KEY_P256)));
+    const int signed_before = server.signed_writes;
+    CHECK(client.request("POST", "/wallets", kWallet).outcome() == dfns::Outcome::done);
+    CHECK(*calls == 1 && server.signed_writes == signed_before + 1);
+    client.clear_signer();
+    EXPECT_ERROR(DFNS_ERR_SIGNER_REQUIRED, (void)client.request("POST", "/wallets", kWallet));
+
+    CHECK(server.violations == 0);
+    dfns::wipe(key.private_key_pem);
+}
+
+void test_client_delegated() {
+    FakeServer server;
+    const dfns::Client backend = fake_client(server); // the host's backend: no signer
+    dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_ED25519);
+    server.set_credential(key.credential_id);
+
+    const std::string challenge = backend.delegated_init("POST", "/wallets", kWallet);
+    CHECK(contains(challenge, "\"challengeIdentifier\":\"cid-1\"") && contains(challenge, "\"method\":\"POST\"") &&
+          contains(challenge, "\"path\":\"/wallets\""));
+    // "The device": its own Signer object, made from the key it holds.
+    const dfns::Signer device = dfns::Signer::key(key.private_key_pem, key.credential_id);
+    const std::string first_factor = device.sign_challenge(challenge);
+    // Another device's signer, of another credential, cannot sign it.
+    const dfns::Signer other = dfns::Signer::key(dfns::generate_key(DFNS_KEY_ED25519).private_key_pem);
+    EXPECT_ERROR(DFNS_ERR_SIGNER, (void)other.sign_challenge(challenge));
+
+    const int signed_before = server.signed_writes;
+    server.take_requests();
+    const dfns::Result done = backend.delegated_complete(challenge, first_factor);
+    CHECK(done.http_status() == 200 && json_field(done.body(), "id") == "wa-1");
+    CHECK(server.signed_writes == signed_before + 1 && server.last(&FakeServer::last_user_action) == kUserActionToken);
+    CHECK(server.take_requests() == (std::vector<std::string>{"POST /auth/action", "POST /wallets"}));
+
+    // A first factor the server refuses: a Result, not an exception.
+    const dfns::Result refused = backend.delegated_complete(challenge, "{\"kind\":\"Key\"}");
+    CHECK(refused.http_status() == 401 && refused.error_id() == std::optional<std::string_view>("Unauthorized"));
+    CHECK(refused.outcome() == dfns::Outcome::failed);
+
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)backend.delegated_init("GET", "/wallets"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)backend.delegated_complete("[]", first_factor));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)backend.delegated_complete(challenge, "\"Key\""));
+    CHECK(server.violations == 0);
+    dfns::wipe(key.private_key_pem);
+}
+
+void test_client_transport_failures() {
+    // A transport that throws: the call fails (DFNS_ERR_TRANSPORT_CALLBACK in C), the wrapper
+    // rethrows the transport's exception, and the program goes on.
+    std::atomic<int> calls{0};
+    const dfns::Client throwing(kBase, "tok-a", test_options(3), [&calls](const dfns::HttpRequest &) -> dfns::HttpResponse {
+        ++calls;
+        throw BoomError(5);
+    });
+    int id = 0;
+    try {
+        (void)throwing.request("GET", "/wallets");
+    } catch (const BoomError &e) {
+        id = e.id;
+    }
+    CHECK(id == 5 && calls == 1); // a failing callback is not retried
+    dfns_result_t *raw = nullptr;
+    CHECK(dfns_client_request(throwing.get(), "GET", "/wallets", nullptr, &raw) == DFNS_ERR_TRANSPORT_CALLBACK);
+    CHECK(raw == nullptr);
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)throwing.request("GET", "no slash")); // no stale exception
+    id = 0;
+    try {
+        (void)throwing.delegated_init("POST", "/wallets", kWallet);
+    } catch (const BoomError &e) {
+        id = e.id;
+    }
+    CHECK(id == 5);
+
+    // A network failure reported as dfns::Error with a transport status: reads are retried
+    // (max_attempts), writes are not, and the last attempt's error comes back.
+    calls = 0;
+    const dfns::Client timing_out(kBase, "tok-a", test_options(2), [&calls](const dfns::HttpRequest &) -> dfns::HttpResponse {
+        throw dfns::Error(DFNS_ERR_TRANSPORT_TIMEOUT, "attempt " + std::to_string(++calls) + " timed out");
+    });
+    try {
+        (void)timing_out.request("GET", "/wallets");
+        CHECK(false);
+    } catch (const dfns::Error &e) {
+        CHECK(e.status() == DFNS_ERR_TRANSPORT_TIMEOUT && e.message() == "attempt 2 timed out");
+    }
+    CHECK(calls == 2);
+    calls = 0;
+    EXPECT_ERROR(DFNS_ERR_TRANSPORT_TIMEOUT, (void)timing_out.request("POST", "/auth/tokens", "{\"name\":\"x\"}"));
+    CHECK(calls == 1);
+
+    // A failure the retry recovers from: the kept exception is dropped.
+    calls = 0;
+    const dfns::Client flaky(kBase, "tok-a", test_options(3), [&calls](const dfns::HttpRequest &) -> dfns::HttpResponse {
+        if (++calls == 1) throw dfns::Error(DFNS_ERR_TRANSPORT_CONNECT, "refused");
+        return respond(200, "{\"items\":[]}", "req-retry");
+    });
+    const dfns::Result recovered = flaky.request("GET", "/wallets");
+    CHECK(calls == 2 && recovered.request_id() == std::optional<std::string_view>("req-retry"));
+
+    // Answers the library refuses.
+    auto answering = [](dfns::HttpResponse answer) {
+        return dfns::Client(kBase, "tok-a", test_options(1), [answer](const dfns::HttpRequest &) { return answer; });
+    };
+    EXPECT_ERROR(DFNS_ERR_TRANSPORT_CALLBACK, (void)answering(dfns::HttpResponse()).request("GET", "/wallets")); // status 0
+    dfns::HttpResponse crlf = respond(200, "{}", nullptr);
+    crlf.headers.emplace_back("X-Note", "a\r\nSet-Cookie: x=1");
+    EXPECT_ERROR(DFNS_ERR_TRANSPORT_CALLBACK, (void)answering(crlf).request("GET", "/wallets"));
+    dfns::HttpResponse nul = respond(200, "{}", nullptr);
+    nul.headers.emplace_back("X-Note", std::string("a\0b", 3));
+    try {
+        (void)answering(nul).request("GET", "/wallets");
+        CHECK(false);
+    } catch (const dfns::Error &e) {
+        CHECK(e.status() == DFNS_ERR_TRANSPORT_CALLBACK && contains(e.message(), "NUL"));
+    }
+    dfns::HttpResponse short_body = respond(200, "{}", nullptr);
+    short_body.headers[1].second = "100";
+    EXPECT_ERROR(DFNS_ERR_TRANSPORT_CALLBACK, (void)answering(short_body).request("GET", "/wallets"));
+    dfns::HttpResponse redirect = respond(302, "", nullptr);
+    EXPECT_ERROR(DFNS_ERR_API_INVALID_RESPONSE, (void)answering(redirect).request("GET", "/wallets"));
+    dfns::HttpResponse server_error = respond(503, "{\"error\":{\"id\":\"Unavailable\",\"status\":503,\"message\":\"down\"}}", "req-503");
+    const dfns::Result unavailable = answering(server_error).request("GET", "/wallets");
+    CHECK(unavailable.http_status() == 503 && unavailable.error_id() == std::optional<std::string_view>("Unavailable"));
+
+    // Re-entrancy: a transport that makes a request on another client inside its callback. The
+    // inner call's exception is the inner caller's; the outer call's own exception is the outer's.
+    FakeServer server;
+    const dfns::Client inner = fake_client(server);
+    const dfns::Client outer(kBase, "tok-a", test_options(1), [&inner](const dfns::HttpRequest &request) {
+        int inner_id = 0;
+        try {
+            (void)inner.request("GET", "/boom/7");
+        } catch (const BoomError &e) {
+            inner_id = e.id;
+        }
+        const dfns::Result listed = inner.request("GET", "/wallets");
+        if (inner_id != 7) throw std::logic_error("the inner exception was lost");
+        if (contains(request.url, "/outer-boom")) throw BoomError(8);
+        return respond(200, std::string(listed.body()), "req-outer");
+    });
+    CHECK(outer.request("GET", "/anything").body() == "{\"items\":[]}");
+    id = 0;
+    try {
+        (void)outer.request("GET", "/outer-boom");
+    } catch (const BoomError &e) {
+        id = e.id;
+    }
+    CHECK(id == 8);
+}
+
+void test_client_threads() {
+    FakeServer server;
+    dfns::Client client = fake_client(server);
+    dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_ED25519);
+    server.set_credential(key.credential_id);
+    client.set_signer(dfns::Signer::key(key.private_key_pem, key.credential_id));
+    dfns::wipe(key.private_key_pem);
+
+    std::atomic<int> good{0}, bad{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t]() {
+            for (int i = 0; i < 6; ++i) {
+                try {
+                    switch ((i + t) % 3) {
+                    case 0:
+                        (client.request("POST", "/wallets", kWallet).outcome() == dfns::Outcome::done ? good : bad)++;
+                        break;
+                    case 1:
+                        (client.request("GET", "/missing").error_id() == std::optional<std::string_view>("NotFound") ? good : bad)++;
+                        break;
+                    default:
+                        // Each thread gets its own transport exception back (thread-local hand-over).
+                        try {
+                            (void)client.request("GET", "/boom/" + std::to_string(t));
+                            ++bad;
+                        } catch (const BoomError &e) {
+                            (e.id == t ? good : bad)++;
+                        }
+                    }
+                } catch (const std::exception &e) {
+                    std::fprintf(stderr, "thread %d: %s\n", t, e.what());
+                    ++bad;
+                }
+            }
+        });
+    }
+    for (std::thread &thread : threads) thread.join();
+    CHECK(good == 24 && bad == 0);
+    CHECK(server.violations == 0);
+}
+
+void test_new_moves() {
+    FakeServer server;
+    const dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_P256);
+    server.set_credential(key.credential_id);
+
+    // Signer.
+    dfns::Signer a = dfns::Signer::key(key.private_key_pem);
+    dfns_signer_t *const raw = a.get();
+    dfns::Signer b(std::move(a));
+    CHECK(a.empty() && b.get() == raw); // NOLINT(bugprone-use-after-move)
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)a.credential_id());
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)a.sign_challenge(challenge_doc("Y2g", "key", key.credential_id)));
+    dfns::Signer c = dfns::Signer::key(key.private_key_pem, "cr-c");
+    c = std::move(b); // frees c's old signer
+    CHECK(c.get() == raw && b.empty() && c.credential_id() == key.credential_id);
+
+    // Client: a moved client keeps its transport and signer.
+    dfns::Client first = fake_client(server);
+    first.set_signer(c);
+    dfns::Client second(std::move(first));
+    CHECK(first.empty() && second); // NOLINT(bugprone-use-after-move)
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)first.request("GET", "/wallets"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, first.set_auth_token("tok-b"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, first.set_signer(c));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)first.delegated_init("POST", "/wallets", kWallet));
+    CHECK(second.request("POST", "/wallets", kWallet).http_status() == 200);
+    dfns::Client third = fake_client(server);
+    third = std::move(second); // frees third's old client (and its transport)
+    CHECK(second.empty() && third.request("GET", "/wallets").http_status() == 200);
+
+    // Result: views stay valid across a move (the handle is the same).
+    dfns::Result r1 = third.request("GET", "/missing");
+    const std::string_view body = r1.body();
+    const std::optional<std::string_view> error = r1.error_id();
+    dfns::Result r2(std::move(r1));
+    CHECK(r1.empty() && r2.body().data() == body.data() && error == std::optional<std::string_view>("NotFound"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)r1.http_status());
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)r1.body());
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)r1.error_id());
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)r1.outcome());
+    dfns::Result r3 = third.request("GET", "/wallets");
+    r3 = std::move(r2);
+    CHECK(r3.http_status() == 404 && r2.empty());
+    std::vector<dfns::Result> results;
+    for (int i = 0; i < 10; ++i) results.push_back(third.request("GET", "/wallets"));
+    CHECK(std::all_of(results.begin(), results.end(), [](const dfns::Result &r) { return r.http_status() == 200; }));
+
+    // Ownership hand-over with the C API.
+    dfns_result_t *released = r3.release();
+    CHECK(r3.empty() && released != nullptr);
+    dfns::Result adopted(released);
+    CHECK(adopted.http_status() == 404);
+    dfns_client_t *c_client = nullptr;
+    CHECK(dfns_client_new("https://api.test", nullptr, nullptr, nullptr, &c_client) == DFNS_OK);
+    dfns::Client adopted_client(c_client);
+    CHECK(adopted_client.get() == c_client);
+    adopted_client.reset();
+    CHECK(adopted_client.empty());
+    CHECK(server.violations == 0);
+}
+
 } // namespace
 
 int main() {
@@ -652,6 +1544,16 @@ int main() {
         {"version", test_version},   {"bytes_view", test_bytes_view}, {"round trips", test_round_trips},
         {"errors", test_errors},     {"policy", test_policy_options}, {"moves", test_moves},
         {"inspect", test_inspect},   {"threads", test_threads},
+        {"key signers", test_key_signers},
+        {"external signers", test_external_signers},
+        {"passkey, password and recovery signers", test_other_signers},
+        {"webhooks and returned signatures", test_webhooks_and_returned_signatures},
+        {"client options", test_client_options},
+        {"client requests", test_client_requests},
+        {"client delegated", test_client_delegated},
+        {"client transport failures", test_client_transport_failures},
+        {"client threads", test_client_threads},
+        {"moves (signer, client, result)", test_new_moves},
     };
     for (const auto &suite : suites) {
         const int before = g_failures;

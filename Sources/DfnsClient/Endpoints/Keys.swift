@@ -53,15 +53,20 @@ public struct KeysAPI: Sendable {
             return .pending(signature, approvalId: signature.approvalId)
         default:
             if client.verifyReturnedSignatures, let components = signature.signature {
-                try await verify(components, of: request, keyId: keyId, key: key)
+                try await verifyReturnedSignature(components, requestBody: request.jsonValue, keyId: keyId, key: key)
             }
             return .completed(signature)
         }
     }
 
-    /// Checks `components` against the key when the signed bytes are known (see ``sign(_:_:key:)``).
-    private func verify(_ components: SignatureComponents, of request: SignatureRequest, keyId: String, key: Key?) async throws(DfnsError) {
-        let kind = request.jsonValue["kind"]?.stringValue
+    /// Checks a signature the API returned for the request `requestBody` (a `POST
+    /// /keys/{keyId}/signatures` body) against the key's public key (`key`, or fetched once per
+    /// client with `GET /keys/{keyId}`), when the signed bytes are known: a `Hash` of a secp256k1
+    /// ECDSA key, a `Message` of an Ed25519 key. Any other request is left unchecked (see
+    /// ``sign(_:_:key:)``). A mismatch throws ``DfnsError/signatureVerification(_:)``.
+    public func verifyReturnedSignature(_ components: SignatureComponents, requestBody: JSONValue, keyId: String,
+                                        key: Key? = nil) async throws(DfnsError) {
+        let kind = requestBody["kind"]?.stringValue
         guard kind == "Hash" || kind == "Message" else { return }
         let resolved: Key
         if let key {
@@ -79,11 +84,11 @@ public struct KeysAPI: Sendable {
         do {
             switch (kind, key.scheme, key.curve) {
             case ("Hash", "ECDSA", "secp256k1"):
-                let digest = try Hex.decode(request.jsonValue["hash"]?.stringValue ?? "", allowPrefix: true)
+                let digest = try Hex.decode(requestBody["hash"]?.stringValue ?? "", allowPrefix: true)
                 try ReturnedSignatureVerifier.verifySecp256k1(digest: digest, r: components.r, s: components.s, recid: components.recid,
                                                               encoded: components.encoded, publicKeyHex: key.publicKey)
             case ("Message", "EdDSA", "ed25519"):
-                let message = try Hex.decode(request.jsonValue["message"]?.stringValue ?? "", allowPrefix: true)
+                let message = try Hex.decode(requestBody["message"]?.stringValue ?? "", allowPrefix: true)
                 try ReturnedSignatureVerifier.verifyEd25519(message: message, r: components.r, s: components.s,
                                                             encoded: components.encoded, publicKeyHex: key.publicKey)
             default:

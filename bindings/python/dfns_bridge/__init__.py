@@ -25,11 +25,24 @@ Errors: every failing C call raises a :class:`DfnsError` subclass (see :mod:`dfn
 carrying ``.status``, ``.name`` and ``.message``; wrong argument types raise :class:`TypeError`
 before any C call.
 
-Threads: ctypes releases the GIL around every C call, so verification on several Python threads runs
-in parallel. :class:`Policy`, :class:`PublicKey` and :class:`SoftwareAuthenticator` may be shared
-across threads once built (the C API is thread-safe on ``const`` handles); a policy's setters need
-exclusive access and raise :class:`RuntimeError` if another thread is verifying with it, and
-``close()`` likewise refuses to free a handle another thread is using.
+Threads: ctypes releases the GIL around every C call that does work (only trivial getters and frees
+keep it), so verification on several Python threads runs in parallel. :class:`Policy`,
+:class:`PublicKey` and :class:`SoftwareAuthenticator` may be shared across threads once built (the
+C API is thread-safe on ``const`` handles); a policy's setters need exclusive access and raise
+:class:`RuntimeError` if another thread is verifying with it, and ``close()`` likewise refuses to
+free a handle another thread is using.
+
+The Dfns client (since 0.2): :class:`Client` sends Dfns API requests and signs user actions with a
+:class:`Signer` (a Key credential, an external signer backed by a Python callable such as an HSM, a
+passkey, a password-protected or recovery key); the transport is libcurl or a Python callable;
+:mod:`dfns_bridge.dfns_crypto` verifies webhooks and returned signatures and makes keys and key
+envelopes. See :mod:`dfns_bridge.client` and :mod:`dfns_bridge.signers`::
+
+    from dfns_bridge import Client, Signer
+
+    with Client("https://api.dfns.io", token, signer=Signer.from_key_pem(pem, credential_id)) as dfns:
+        wallet = dfns.request("POST", "/wallets", {"network": "EthereumSepolia"}).json()
+        names = [w["id"] for w in dfns.paginate("/wallets", limit=50)]
 
 Library discovery: ``$DFNS_BRIDGE_LIBRARY``, then the ``libdfns_bridge.so.0`` shipped next to this
 package, then ``ctypes.util.find_library("dfns_bridge")``; see :mod:`dfns_bridge._lib`.
@@ -66,8 +79,42 @@ from .verify import (
     verify_registration,
     verify_registration_hash,
 )
+from .client import (
+    DEFAULT_BASE_URL,
+    Client,
+    HttpRequest,
+    HttpResponse,
+    Result,
+    Transport,
+    TransportFailure,
+)
+from .dfns_crypto import (
+    GeneratedKey,
+    create_password_protected_key,
+    create_recovery_key,
+    generate_key,
+    generate_recovery_code,
+    unwrap_private_key,
+    verify_returned_signature,
+    verify_webhook,
+    wrap_private_key,
+)
+from .enums import KeyKind, Outcome
+from .errors import (
+    ApiError,
+    ApiResponseError,
+    ReturnedSignatureError,
+    SignerCallbackError,
+    SignerError,
+    SignerRequiredError,
+    TransportCallbackError,
+    TransportError,
+    WebhookError,
+    WrongPasswordError,
+)
+from .signers import SignFunction, Signer, ecdsa_raw_to_der
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "__version__",
@@ -109,4 +156,36 @@ __all__ = [
     "AttestationError",
     "PolicyError",
     "InternalError",
+    # the Dfns client (since 0.2)
+    "Client",
+    "Result",
+    "HttpRequest",
+    "HttpResponse",
+    "Transport",
+    "TransportFailure",
+    "DEFAULT_BASE_URL",
+    "Signer",
+    "SignFunction",
+    "ecdsa_raw_to_der",
+    "KeyKind",
+    "Outcome",
+    "GeneratedKey",
+    "generate_key",
+    "verify_webhook",
+    "verify_returned_signature",
+    "wrap_private_key",
+    "unwrap_private_key",
+    "create_password_protected_key",
+    "generate_recovery_code",
+    "create_recovery_key",
+    "TransportError",
+    "TransportCallbackError",
+    "ApiError",
+    "ApiResponseError",
+    "ReturnedSignatureError",
+    "SignerError",
+    "SignerRequiredError",
+    "SignerCallbackError",
+    "WrongPasswordError",
+    "WebhookError",
 ]

@@ -29,7 +29,10 @@ Type conventions used in the table:
   raw pointer can be handed back to ``dfns_free``.
 
 ctypes releases the GIL around every call made through :class:`ctypes.CDLL`, so calls from several
-Python threads run in parallel inside the library.
+Python threads run in parallel inside the library. Hot paths may also take, through :func:`unchecked`
+with ``hold_gil=True``, a function object that keeps the GIL (:class:`ctypes.PyDLL` semantics) for
+calls that do no real work (a getter, a free): releasing and re-taking the GIL costs more than such a
+call, and under contention a thread waits to get it back. Every verification releases the GIL.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ __all__ = [
     "HEADER_VERSION_NUMBER",
     "ENV_LIBRARY",
     "BUNDLED_NAME",
+    "unchecked",
+    "raise_for",
 ]
 
 #: The environment variable naming the shared library to load first.
@@ -69,8 +74,8 @@ ENV_LIBRARY = "DFNS_BRIDGE_LIBRARY"
 BUNDLED_NAME = "libdfns_bridge.so.0"
 
 #: DFNS_BRIDGE_VERSION_STRING / _NUMBER of the header this binding was written against.
-HEADER_VERSION = "0.1.0"
-HEADER_VERSION_NUMBER = 0 * 10000 + 1 * 100 + 0
+HEADER_VERSION = "0.2.0"
+HEADER_VERSION_NUMBER = 0 * 10000 + 2 * 100 + 0
 
 # ------------------------------------------------------------------------------------------------
 # Opaque handle types
@@ -116,6 +121,22 @@ class StoredCredential(Structure):
         ("key", PublicKeyPtr),
         ("sign_count", c_uint32),
         ("backup_eligible", c_int),
+    ]
+
+
+class AssertionInfo(Structure):
+    """``struct dfns_assertion_info``: what dfns_assertion_verify_cose writes on success.
+
+    ``extensions`` is a library-allocated pointer (``c_void_p``: read as an int or None) that the
+    caller releases with ``dfns_free``.
+    """
+
+    _fields_ = [
+        ("sign_count", c_uint32),
+        ("flags", c_uint8),
+        ("sign_count_regressed", c_int),
+        ("extensions", c_void_p),
+        ("extensions_len", c_size_t),
     ]
 
 
@@ -197,6 +218,20 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
             POINTER(AssertionPtr),
         ),
     ),
+    "dfns_assertion_verify_cose": (
+        _STATUS,
+        (
+            PolicyPtr,
+            _u8p, c_size_t,  # cose_key
+            c_uint32,  # sign_count
+            c_int,  # backup_eligible
+            _u8p, c_size_t,  # client_data_json
+            _u8p, c_size_t,  # authenticator_data
+            _u8p, c_size_t,  # signature
+            _u8p, c_size_t,  # challenge
+            POINTER(AssertionInfo),
+        ),
+    ),
     "dfns_assertion_free": (None, (POINTER(AssertionPtr),)),
     "dfns_assertion_sign_count": (_STATUS, (AssertionPtr, POINTER(c_uint32))),
     "dfns_assertion_flags": (_STATUS, (AssertionPtr, POINTER(c_uint8))),
@@ -236,6 +271,160 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     # Inspection
     "dfns_inspect": (_STATUS, (_u8p, c_size_t, c_int, c_int, POINTER(c_void_p))),
 }
+
+# ------------------------------------------------------------------------------------------------
+# Since 0.2: signers, Dfns cryptography and the Dfns API client (sections "Signers and Dfns
+# cryptography" and "Dfns API client" of the header). Structures and callback types match the
+# header field for field; the wrappers are dfns_bridge.signers, .client and .dfns_crypto.
+# ------------------------------------------------------------------------------------------------
+
+
+class _Signer(Structure):
+    """``dfns_signer_t`` (opaque)."""
+
+
+class _Client(Structure):
+    """``dfns_client_t`` (opaque)."""
+
+
+class _Result(Structure):
+    """``dfns_result_t`` (opaque)."""
+
+
+class _HttpResponse(Structure):
+    """``dfns_http_response_t`` (opaque; exists only while a transport callback runs)."""
+
+
+SignerPtr = POINTER(_Signer)
+ClientPtr = POINTER(_Client)
+ResultPtr = POINTER(_Result)
+HttpResponsePtr = POINTER(_HttpResponse)
+
+#: DFNS_SIGNATURE_CAPACITY: the size of the buffer a dfns_sign_fn receives.
+SIGNATURE_CAPACITY = 2048
+#: DFNS_RETURNED_SIGNATURE_ALLOW_HIGH_S (a flag of dfns_returned_signature_verify).
+RETURNED_SIGNATURE_ALLOW_HIGH_S = 1
+
+#: ``dfns_sign_fn``: (user, key_kind, message, message_len, signature, signature_capacity,
+#: signature_len) -> int. Pointers are ``c_void_p`` (ints) so the trampoline copies with
+#: string_at / memmove and never builds a ctypes array per call.
+SignFn = ctypes.CFUNCTYPE(
+    c_int, c_void_p, c_int, c_void_p, c_size_t, c_void_p, c_size_t, POINTER(c_size_t)
+)
+#: ``dfns_user_free_fn``: (user) -> void.
+UserFreeFn = ctypes.CFUNCTYPE(None, c_void_p)
+
+
+class ClientOptions(Structure):
+    """``struct dfns_client_options`` (fill with ``dfns_client_options_init`` first)."""
+
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("connect_timeout_ms", c_uint32),
+        ("timeout_ms", c_uint32),
+        ("max_attempts", c_uint32),
+        ("verify_returned_signatures", c_int),
+        ("allow_insecure_http", c_int),
+        ("user_agent_suffix", c_char_p),
+        ("ca_bundle_path", c_char_p),
+    ]
+
+
+class HttpRequest(Structure):
+    """``struct dfns_http_request``: one request as a host transport receives it (borrowed)."""
+
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("method", c_char_p),
+        ("url", c_char_p),
+        ("header_count", c_size_t),
+        ("header_names", POINTER(c_char_p)),
+        ("header_values", POINTER(c_char_p)),
+        ("body", c_void_p),  # const uint8_t *: read with string_at(body, body_len)
+        ("body_len", c_size_t),
+        ("connect_timeout_ms", c_uint32),
+        ("timeout_ms", c_uint32),
+    ]
+
+
+#: ``dfns_transport_send_fn``: (user, request, response) -> int.
+TransportSendFn = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(HttpRequest), HttpResponsePtr)
+
+
+class Transport(Structure):
+    """``struct dfns_transport``: a host transport for ``dfns_client_new`` (copied by the call)."""
+
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("send", TransportSendFn),
+        ("user", c_void_p),
+        ("free_user", UserFreeFn),
+    ]
+
+
+_out_alloc = POINTER(c_void_p)  # char ** output the caller releases with dfns_free
+
+_PROTOTYPES.update(
+    {
+        # Signers and Dfns cryptography
+        "dfns_signer_new_key": (_STATUS, (_u8p, c_size_t, _str, POINTER(SignerPtr))),
+        "dfns_signer_new_external": (
+            _STATUS,
+            (_str, _u8p, c_size_t, SignFn, c_void_p, UserFreeFn, POINTER(SignerPtr)),
+        ),
+        "dfns_signer_new_webauthn": (
+            _STATUS,
+            (AuthenticatorPtr, _str, _str, _u8p, c_size_t, c_int, POINTER(SignerPtr)),
+        ),
+        "dfns_signer_new_password_protected_key": (
+            _STATUS,
+            (_str, _u8p, c_size_t, _str, _str, POINTER(SignerPtr)),
+        ),
+        "dfns_signer_new_recovery_key": (_STATUS, (_str, _u8p, c_size_t, _str, _str, POINTER(SignerPtr))),
+        "dfns_signer_free": (None, (POINTER(SignerPtr),)),
+        "dfns_signer_credential_id": (_STATUS, (SignerPtr, _out_str)),
+        "dfns_signer_sign_challenge": (_STATUS, (SignerPtr, _str, _out_alloc)),
+        "dfns_webhook_verify": (
+            _STATUS,
+            (_u8p, c_size_t, _u8p, c_size_t, _str, c_int64, c_int64, c_int64, _out_alloc),
+        ),
+        "dfns_returned_signature_verify": (
+            _STATUS,
+            (c_int, _str, _u8p, c_size_t, _str, _str, c_int, _str, c_int),
+        ),
+        "dfns_key_generate": (_STATUS, (c_int, c_int, _out_alloc, _out_alloc, _out_alloc)),
+        "dfns_password_protected_key_wrap": (
+            _STATUS,
+            (_u8p, c_size_t, _u8p, c_size_t, _str, _out_alloc),
+        ),
+        "dfns_password_protected_key_unwrap": (_STATUS, (_str, _u8p, c_size_t, _str, _out_alloc)),
+        "dfns_password_protected_key_create": (_STATUS, (_str, _u8p, c_size_t, _str, _str, _out_alloc)),
+        "dfns_recovery_code_generate": (_STATUS, (_out_alloc,)),
+        "dfns_recovery_key_create": (_STATUS, (_str, _u8p, c_size_t, _str, _str, _out_alloc)),
+        # Dfns API client
+        "dfns_client_options_init": (_STATUS, (POINTER(ClientOptions), c_size_t)),
+        "dfns_http_response_set_status": (_STATUS, (HttpResponsePtr, c_int)),
+        "dfns_http_response_add_header": (_STATUS, (HttpResponsePtr, _str, _str)),
+        "dfns_http_response_append_body": (_STATUS, (HttpResponsePtr, _u8p, c_size_t)),
+        "dfns_client_new": (
+            _STATUS,
+            (_str, _str, POINTER(ClientOptions), POINTER(Transport), POINTER(ClientPtr)),
+        ),
+        "dfns_client_free": (None, (POINTER(ClientPtr),)),
+        "dfns_client_set_auth_token": (_STATUS, (ClientPtr, _str)),
+        "dfns_client_set_signer": (_STATUS, (ClientPtr, SignerPtr)),
+        "dfns_client_request": (_STATUS, (ClientPtr, _str, _str, _str, POINTER(ResultPtr))),
+        "dfns_client_delegated_init": (_STATUS, (ClientPtr, _str, _str, _str, _out_alloc)),
+        "dfns_client_delegated_complete": (_STATUS, (ClientPtr, _str, _str, POINTER(ResultPtr))),
+        "dfns_result_free": (None, (POINTER(ResultPtr),)),
+        "dfns_result_http_status": (_STATUS, (ResultPtr, POINTER(c_int))),
+        "dfns_result_body": (_STATUS, (ResultPtr, _out_bytes, POINTER(c_size_t))),
+        "dfns_result_outcome": (_STATUS, (ResultPtr, POINTER(c_int))),
+        "dfns_result_error_id": (_STATUS, (ResultPtr, _out_str)),
+        "dfns_result_request_id": (_STATUS, (ResultPtr, _out_str)),
+        "dfns_result_approval_id": (_STATUS, (ResultPtr, _out_str)),
+    }
+)
 
 #: Every function name the header declares (kept in step with include/dfns_bridge.h by a test).
 FUNCTION_NAMES: Tuple[str, ...] = tuple(_PROTOTYPES)
@@ -336,14 +525,28 @@ def _declare(cdll: ctypes.CDLL) -> None:
             getattr(cdll, name).errcheck = errcheck
 
 
-def unchecked(name: str) -> Any:
+_gil_lib: Optional[ctypes.PyDLL] = None
+
+
+def unchecked(name: str, *, hold_gil: bool = False) -> Any:
     """A second function object for ``name`` with the same prototype but no ``errcheck``.
 
     For hot paths that test the status themselves (``if rc: raise_for(rc, name)``): it saves the
     Python-level errcheck call. ``lib[name]`` makes a new function object each time.
+
+    ``hold_gil=True`` returns a function that keeps the GIL during the call (a :class:`ctypes.PyDLL`
+    function on the same library handle). Only for calls that return at once and never block or
+    call back: getters and frees. Never for a verification, which must let other threads run.
     """
+    global _gil_lib
     restype, argtypes = _PROTOTYPES[name]
-    func = lib[name]
+    if hold_gil:
+        if _gil_lib is None:
+            # The same dlopen handle, so the same library instance (and its thread-local errors).
+            _gil_lib = ctypes.PyDLL(library_path, handle=lib._handle)
+        func = _gil_lib[name]
+    else:
+        func = lib[name]
     func.argtypes = list(argtypes)
     func.restype = c_int if restype is _STATUS else restype
     return func

@@ -154,3 +154,45 @@ def coerce_inspect_kind(value: Union[InspectKind, int, str]) -> int:
                 + ", ".join(k.name.lower() for k in InspectKind)
             ) from None
     raise TypeError(f"kind must be an InspectKind, an int or a name, not {type(value).__name__}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Since 0.2: key kinds of Key credentials, outcomes of client results
+# ------------------------------------------------------------------------------------------------
+
+
+class KeyKind(enum.IntEnum):
+    """``dfns_key_kind``: key types of Dfns Key credentials and of returned-signature verification."""
+
+    ED25519 = 1  #: Ed25519: raw 64-byte signatures over the message itself
+    P256 = 2  #: ECDSA P-256 with SHA-256, ASN.1 DER signatures
+    SECP256K1 = 3  #: ECDSA secp256k1 with SHA-256, ASN.1 DER signatures (low S)
+    RSA = 4  #: RSA (2048 bits or more), PKCS#1 v1.5 with SHA-256
+
+
+def coerce_key_kind(value: Union[KeyKind, int, str]) -> int:
+    """Accepts a :class:`KeyKind`, its int, or a name ("P256", "p-256", "ed25519", "secp256k1", "rsa")."""
+    if isinstance(value, bool):
+        raise TypeError("key kind must be a KeyKind, an int or a name, not bool")
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, str):
+        key = value.strip().upper().replace("-", "").replace("_", "")
+        try:
+            return int(KeyKind[key])
+        except KeyError:
+            raise ValueError(
+                f"unknown key kind {value!r}; expected one of {', '.join(k.name for k in KeyKind)}"
+            ) from None
+    raise TypeError(f"key kind must be a KeyKind, an int or a name, not {type(value).__name__}")
+
+
+class Outcome(enum.IntEnum):
+    """``dfns_outcome``: what a Dfns API answer means for the request."""
+
+    DONE = 1  #: a 2xx answer; an entity in its body did not fail and is not waiting
+    PENDING = 2  #: 202 held by a policy (see ``approval_id``), or an entity "Pending"/"Executing"
+    FAILED = 3  #: a 4xx/5xx answer, or an entity whose status is "Failed" or "Rejected"
+
+
+__all__ += ["KeyKind", "Outcome"]

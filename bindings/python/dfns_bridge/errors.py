@@ -101,6 +101,24 @@ class Status(enum.IntEnum):
     ATTESTATION_BINDING_MISMATCH = -506
     ATTESTATION_POLICY_VIOLATION = -507
     SHA1_NOT_ALLOWED = -508
+    # Transport: no complete HTTP exchange (since 0.2)
+    TRANSPORT_CONNECT = -600
+    TRANSPORT_TIMEOUT = -601
+    TRANSPORT_TLS = -602
+    TRANSPORT_MALFORMED_RESPONSE = -603
+    TRANSPORT_RESPONSE_TOO_LARGE = -604
+    TRANSPORT_CALLBACK = -605
+    TRANSPORT = -699
+    # The Dfns API (since 0.2)
+    API = -700
+    API_INVALID_RESPONSE = -701
+    RETURNED_SIGNATURE_INVALID = -702
+    # Signers and Dfns cryptography (since 0.2)
+    SIGNER = -800
+    SIGNER_REQUIRED = -801
+    SIGNER_CALLBACK = -802
+    WRONG_PASSWORD = -803
+    WEBHOOK_INVALID = -810
     # Other
     INVALID_POLICY = -900
     INTERNAL = -999
@@ -224,3 +242,175 @@ def error_for_status(status: int, name: str, message: str = "", function: str = 
     if cls is None:
         cls = _family(status)
     return cls(status, name, message, function)
+
+
+# ------------------------------------------------------------------------------------------------
+# Since 0.2: the Dfns client, signers and Dfns cryptography
+#
+# =====================================  ==========  =========================================
+# class                                  statuses    what failed
+# =====================================  ==========  =========================================
+# :class:`TransportError`                -600s       no complete HTTP exchange
+#  :class:`TransportCallbackError`       -605        the host's transport callback failed
+# :class:`ApiError`                      -700s       the Dfns API (http_status, error_id, request_id)
+#  :class:`ApiResponseError`             -701        a success status with an unusable body
+#  :class:`ReturnedSignatureError`       -702        a signature the API returned does not verify
+# :class:`SignerError`                   -800s       user-action signing
+#  :class:`SignerRequiredError`          -801        a user action is needed and there is no signer
+#  :class:`SignerCallbackError`          -802        the host's signing callback failed
+#  :class:`WrongPasswordError`           -803        wrong password / recovery code, altered envelope
+# :class:`WebhookError`                  -810        a webhook delivery was refused (``reason``)
+# =====================================  ==========  =========================================
+# ------------------------------------------------------------------------------------------------
+
+
+class TransportError(DfnsError):
+    """Transport failures (-600 .. -699): no complete HTTP exchange (connect, timeout, TLS, ...)."""
+
+
+class TransportCallbackError(TransportError):
+    """DFNS_ERR_TRANSPORT_CALLBACK (-605): the host's transport callback failed or broke its contract.
+
+    When the callback was a Python callable that raised, the caller sees that exception instead,
+    with this error as its ``dfns_error`` attribute (see :mod:`dfns_bridge.client`).
+    """
+
+
+class ApiError(DfnsError):
+    """The Dfns API (-700 .. -799); DFNS_ERR_API (-700) is a 4xx/5xx answer.
+
+    Attributes (None when the failure has no HTTP answer, e.g. -701 during user-action signing):
+        http_status: the HTTP status of the answer (404, 403, 500, ...).
+        error_id: the Dfns error id of the error envelope (e.g. ``"NotFound"``).
+        request_id: the server's request id (X-Request-ID), for support.
+        body: the answer's body bytes.
+        result: the :class:`dfns_bridge.client.Result` of the answer (DFNS_ERR_API only).
+    """
+
+    http_status: Optional[int]
+    error_id: Optional[str]
+    request_id: Optional[str]
+    body: Optional[bytes]
+    result: Optional[object]
+
+    def __init__(
+        self,
+        status: int,
+        name: str,
+        message: str = "",
+        function: str = "",
+        *,
+        http_status: Optional[int] = None,
+        error_id: Optional[str] = None,
+        request_id: Optional[str] = None,
+        body: Optional[bytes] = None,
+        result: Optional[object] = None,
+    ) -> None:
+        super().__init__(status, name, message, function)
+        self.http_status = http_status
+        self.error_id = error_id
+        self.request_id = request_id
+        self.body = body
+        self.result = result
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # The result object stays behind; the answer's fields travel.
+        state = {
+            "http_status": self.http_status,
+            "error_id": self.error_id,
+            "request_id": self.request_id,
+            "body": self.body,
+            "result": None,
+        }
+        return (type(self), (int(self.status), self.name, self.message, self.function), state)
+
+
+class ApiResponseError(ApiError):
+    """DFNS_ERR_API_INVALID_RESPONSE (-701): an answer that is not what the endpoint returns."""
+
+
+class ReturnedSignatureError(ApiError):
+    """DFNS_ERR_RETURNED_SIGNATURE_INVALID (-702): a signature the API returned does not match its key."""
+
+
+class SignerError(DfnsError):
+    """Signers (-800 .. -809): the signer could not sign (never with key material in the message)."""
+
+
+class SignerRequiredError(SignerError):
+    """DFNS_ERR_SIGNER_REQUIRED (-801): the request needs a user action and the client has no signer."""
+
+
+class SignerCallbackError(SignerError):
+    """DFNS_ERR_SIGNER_CALLBACK (-802): the host's signing callback failed or returned an unusable signature.
+
+    When the callback was a Python callable that raised, the caller sees that exception instead,
+    with this error as its ``dfns_error`` attribute (see :mod:`dfns_bridge.signers`).
+    """
+
+
+class WrongPasswordError(SignerError):
+    """DFNS_ERR_WRONG_PASSWORD (-803): wrong password or recovery code (or username), or an altered envelope."""
+
+
+class WebhookError(DfnsError):
+    """DFNS_ERR_WEBHOOK_INVALID (-810): a webhook delivery was refused.
+
+    ``reason`` is the first word of the library's message: ``"missing_signature_header"``,
+    ``"malformed_signature_header"``, ``"signature_mismatch"``, ``"body_not_json"``,
+    ``"invalid_event"``, ``"too_old"`` or ``"from_the_future"`` (``""`` if the message has none).
+    """
+
+    @property
+    def reason(self) -> str:
+        text = self.message
+        prefix = "dfns_webhook_verify: "
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+        head = text.split(":", 1)[0].strip()
+        return head if head and " " not in head else ""
+
+
+_SPECIFIC.update(
+    {
+        Status.TRANSPORT_CALLBACK: TransportCallbackError,
+        Status.API: ApiError,
+        Status.API_INVALID_RESPONSE: ApiResponseError,
+        Status.RETURNED_SIGNATURE_INVALID: ReturnedSignatureError,
+        Status.SIGNER: SignerError,
+        Status.SIGNER_REQUIRED: SignerRequiredError,
+        Status.SIGNER_CALLBACK: SignerCallbackError,
+        Status.WRONG_PASSWORD: WrongPasswordError,
+        Status.WEBHOOK_INVALID: WebhookError,
+    }
+)
+
+_family_before_0_2 = _family
+
+
+def _family(status: int) -> Type[DfnsError]:  # type: ignore[no-redef]  # noqa: F811 - extends the 0.1 families
+    """The family class of a status, with the 0.2 ranges (codes this binding does not know yet too)."""
+    code = -int(status)
+    if 600 <= code <= 699:
+        return TransportError
+    if 700 <= code <= 799:
+        return ApiError
+    if 800 <= code <= 809:
+        return SignerError
+    if code == 810:
+        return WebhookError
+    return _family_before_0_2(status)
+
+
+__all__ += [
+    "TransportError",
+    "TransportCallbackError",
+    "ApiError",
+    "ApiResponseError",
+    "ReturnedSignatureError",
+    "SignerError",
+    "SignerRequiredError",
+    "SignerCallbackError",
+    "WrongPasswordError",
+    "WebhookError",
+]

@@ -220,48 +220,99 @@ def _check_counter(sign_count: Any, backup_eligible: Any) -> "tuple[int, int]":
     return sign_count, be
 
 
-# The getters of a result handle the library just returned can only fail on NULL arguments; the hot
-# path calls them without errcheck and tests the status inline.
-_assertion_sign_count = _lib.unchecked("dfns_assertion_sign_count")
-_assertion_flags = _lib.unchecked("dfns_assertion_flags")
-_assertion_regressed = _lib.unchecked("dfns_assertion_sign_count_regressed")
-_assertion_extensions = _lib.unchecked("dfns_assertion_extensions")
+# -- the assertion hot path ----------------------------------------------------------------------
+#
+# A relying party verifies an assertion per login and per signed user action, so this path does the
+# least work per call (bench/python_bench.py measures it against the `cryptography` package):
+#
+# - one C call that releases the GIL per verification: dfns_assertion_verify for a kept PublicKey,
+#   dfns_assertion_verify_cose for stored COSE bytes (import and verify in one call, no handle);
+# - the kept-key path reads the result from the authenticator data the library has just verified
+#   and frees the result handle with a call that keeps the GIL (a free is cheaper than releasing and
+#   re-taking the GIL, which under contention means waiting for another thread); the handle's getters
+#   are called only for what the bytes do not give (see _kept_result);
+# - no errcheck wrapper (the status is tested inline, dfns_last_error read at once on this thread),
+#   no per-call lookups of module attributes, and the frozen result built without its __init__.
+#
+# Verifications use function objects of the CDLL, so the GIL is released while the library works
+# and Python threads verify in parallel (tests/test_assertion_paths.py checks it).
+
 _assertion_verify = _lib.unchecked("dfns_assertion_verify")
-_assertion_free = _lib_.dfns_assertion_free
+_assertion_verify_hash = _lib.unchecked("dfns_assertion_verify_hash")
+_assertion_verify_cose = _lib.unchecked("dfns_assertion_verify_cose")
+_assertion_free = _lib.unchecked("dfns_assertion_free", hold_gil=True)
+_assertion_regressed = _lib.unchecked("dfns_assertion_sign_count_regressed", hold_gil=True)
+_assertion_extensions = _lib.unchecked("dfns_assertion_extensions", hold_gil=True)
+_dfns_free = _lib.unchecked("dfns_free", hold_gil=True)
+_raise_for = _lib.raise_for
+_StoredCredential = _lib.StoredCredential
+_AssertionPtr = _lib.AssertionPtr
+_AssertionInfo = _lib.AssertionInfo
 _FLAGS = tuple(AuthenticatorFlags(i) for i in range(256))
+_ED = int(AuthenticatorFlags.ED)  # extension data present
+_new_object = object.__new__
+_from_bytes = int.from_bytes
 
 
-def _read_assertion(handle: Any) -> Assertion:
-    sign_count = c_uint32()
-    flags = c_uint8()
-    regressed = c_int()
-    ext_ptr = c_void_p()
-    ext_len = c_size_t()
-    rc = (
-        _assertion_sign_count(handle, byref(sign_count))
-        or _assertion_flags(handle, byref(flags))
-        or _assertion_regressed(handle, byref(regressed))
-        or _assertion_extensions(handle, byref(ext_ptr), byref(ext_len))
-    )
-    if rc:
-        _lib.raise_for(rc, "dfns_assertion_*")
-    return Assertion(
-        sign_count=sign_count.value,
-        flags=_FLAGS[flags.value],
-        sign_count_regressed=bool(regressed.value),
-        extensions=string_at(ext_ptr.value, ext_len.value) if ext_ptr.value else None,
-    )
+def _make_assertion(sign_count: int, flags: int, regressed: bool, extensions: Optional[bytes]) -> Assertion:
+    """An :class:`Assertion` built without the frozen dataclass's ``__init__`` (which sets each field
+    through ``object.__setattr__``: half a microsecond per result); the object is the same."""
+    result = _new_object(Assertion)
+    fields = result.__dict__
+    fields["sign_count"] = sign_count
+    fields["flags"] = _FLAGS[flags]
+    fields["sign_count_regressed"] = regressed
+    fields["extensions"] = extensions
+    return result
+
+
+def _kept_result(out: Any, authenticator_data: bytes, stored_count: int) -> Assertion:
+    """The :class:`Assertion` of the verified handle ``out``, which it then frees.
+
+    ``flags`` and ``sign_count`` are byte 32 and bytes 33..36 (big-endian) of the authenticator data
+    the library has just verified (WebAuthn §6.1; the library returns exactly these). The handle is
+    read only for the rest: ``sign_count_regressed``, which by its contract can be 1 only when the
+    counter did not increase, and the extensions, present only with the ED flag.
+    """
+    try:
+        flags = authenticator_data[32]
+        sign_count = _from_bytes(authenticator_data[33:37], "big")
+        regressed = False
+        extensions = None
+        if sign_count <= stored_count or flags & _ED:
+            value = c_int()
+            ptr = c_void_p()
+            length = c_size_t()
+            rc = _assertion_regressed(out, byref(value)) or _assertion_extensions(out, byref(ptr), byref(length))
+            if rc:
+                _raise_for(rc, "dfns_assertion_*")
+            regressed = bool(value.value)
+            if ptr.value:
+                extensions = string_at(ptr.value, length.value)
+        return _make_assertion(sign_count, flags, regressed, extensions)
+    finally:
+        _assertion_free(byref(out))
+
+
+def _cose_result(info: Any) -> Assertion:
+    """The :class:`Assertion` of a dfns_assertion_info; releases its extensions."""
+    pointer = info.extensions
+    extensions = None
+    if pointer:
+        try:
+            extensions = string_at(pointer, info.extensions_len)
+        finally:
+            _dfns_free(pointer)
+    return _make_assertion(info.sign_count, info.flags, info.sign_count_regressed != 0, extensions)
 
 
 KeyLike = Union[PublicKey, bytes, bytearray, memoryview]
 
 
-def _key_handle(public_key: Any) -> "tuple[PublicKey, bool]":
-    """The PublicKey to use and whether it was imported here (and must be closed here)."""
-    if isinstance(public_key, PublicKey):
-        return public_key, False
+def _cose_bytes(public_key: Any) -> bytes:
+    """The COSE_Key bytes of a ``public_key`` argument that is not a PublicKey, or TypeError."""
     if isinstance(public_key, (bytes, bytearray, memoryview)):
-        return PublicKey.from_cose(public_key), True
+        return as_bytes(public_key, "public_key")
     raise TypeError(f"public_key must be a dfns_bridge.PublicKey or COSE_Key bytes, not {type(public_key).__name__}")
 
 
@@ -276,12 +327,13 @@ def verify_assertion(
     sign_count: int = 0,
     backup_eligible: Optional[bool] = None,
 ) -> Assertion:
-    """Verifies an assertion response under ``policy`` (``dfns_assertion_verify``).
+    """Verifies an assertion response under ``policy``.
 
     Args:
         policy: the relying party's policy (shared, read-only).
-        public_key: the stored credential key: a kept :class:`PublicKey` (fast path: no import),
-            or the stored COSE_Key bytes (imported for this call and released after it).
+        public_key: the stored credential key: a kept :class:`PublicKey` (fastest: no import;
+            ``dfns_assertion_verify``), or the stored COSE_Key bytes (imported and verified in one C
+            call that creates no handle: ``dfns_assertion_verify_cose``).
         client_data_json, authenticator_data, signature: the response's exact bytes.
         challenge: the challenge bytes issued for this ceremony (not base64).
         sign_count: the last stored signature counter.
@@ -289,44 +341,53 @@ def verify_assertion(
 
     Returns: the :class:`Assertion` (store its ``sign_count``).
 
-    Raises: a :class:`~dfns_bridge.DfnsError` subclass for the first check that failed; TypeError or
-    ValueError for bad arguments, before any C call. Thread-safe on shared policy and key.
+    Raises: a :class:`~dfns_bridge.DfnsError` subclass for the first check that failed (a COSE key
+    that does not import raises what :meth:`PublicKey.from_cose` raises); TypeError or ValueError for
+    bad arguments, before any C call. Thread-safe on shared policy and key; the GIL is released
+    while the library verifies.
     """
-    # This is the hot path of a relying party: the checks are inlined for plain `bytes` arguments.
+    # The checks are inlined for plain `bytes` arguments (the common case).
     pol = policy if type(policy) is Policy else _check_policy(policy)
     cdj = client_data_json if type(client_data_json) is bytes else as_bytes(client_data_json, "client_data_json")
     ad = authenticator_data if type(authenticator_data) is bytes else as_bytes(authenticator_data, "authenticator_data")
     sig = signature if type(signature) is bytes else as_bytes(signature, "signature")
     chal = challenge if type(challenge) is bytes else as_bytes(challenge, "challenge")
-    count, be = _check_counter(sign_count, backup_eligible)
-    if type(public_key) is PublicKey:
-        key, owned = public_key, False
+    if type(sign_count) is int and backup_eligible is None and 0 <= sign_count <= _UINT32_MAX:
+        count, be = sign_count, -1
     else:
-        key, owned = _key_handle(public_key)
-    try:
-        out = _lib.AssertionPtr()
+        count, be = _check_counter(sign_count, backup_eligible)
+
+    if isinstance(public_key, PublicKey):
+        out = _AssertionPtr()
         policy_ptr = pol._acquire()
         try:
-            key_ptr = key._acquire()
+            key_ptr = public_key._acquire()
             try:
                 rc = _assertion_verify(
-                    policy_ptr, byref(_lib.StoredCredential(key_ptr, count, be)),
-                    cdj, len(cdj), ad, len(ad), sig, len(sig), chal, len(chal),
-                    byref(out),
+                    policy_ptr, byref(_StoredCredential(key_ptr, count, be)),
+                    cdj, len(cdj), ad, len(ad), sig, len(sig), chal, len(chal), byref(out),
                 )
-                if rc:  # read dfns_last_error on this thread before anything else can call the library
-                    _lib.raise_for(rc, "dfns_assertion_verify")
             finally:
-                key._release()
+                public_key._release()
         finally:
             pol._release()
-        try:
-            return _read_assertion(out)
-        finally:
-            _assertion_free(byref(out))
+        if rc:  # dfns_last_error is read on this thread before anything else calls the library
+            _raise_for(rc, "dfns_assertion_verify")
+        return _kept_result(out, ad, count)
+
+    cose = public_key if type(public_key) is bytes else _cose_bytes(public_key)
+    info = _AssertionInfo()
+    policy_ptr = pol._acquire()
+    try:
+        rc = _assertion_verify_cose(
+            policy_ptr, cose, len(cose), count, be,
+            cdj, len(cdj), ad, len(ad), sig, len(sig), chal, len(chal), byref(info),
+        )
     finally:
-        if owned:
-            key.close()
+        pol._release()
+    if rc:
+        _raise_for(rc, "dfns_assertion_verify_cose")
+    return _cose_result(info)
 
 
 def verify_assertion_hash(
@@ -339,32 +400,34 @@ def verify_assertion_hash(
     sign_count: int = 0,
     backup_eligible: Optional[bool] = None,
 ) -> Assertion:
-    """Like :func:`verify_assertion` for CTAP-level callers holding only the 32-byte clientDataHash."""
+    """Like :func:`verify_assertion` for CTAP-level callers holding only the 32-byte clientDataHash
+    (``dfns_assertion_verify_hash``; COSE bytes are imported for the call and released after it)."""
     pol = _check_policy(policy)
     cdh = _check_hash(client_data_hash)
     ad = as_bytes(authenticator_data, "authenticator_data")
     sig = as_bytes(signature, "signature")
     count, be = _check_counter(sign_count, backup_eligible)
-    key, owned = _key_handle(public_key)
+    if isinstance(public_key, PublicKey):
+        key, owned = public_key, False
+    else:
+        key, owned = PublicKey.from_cose(_cose_bytes(public_key)), True
     try:
-        out = _lib.AssertionPtr()
+        out = _AssertionPtr()
         policy_ptr = pol._acquire()
         try:
             key_ptr = key._acquire()
             try:
-                credential = _lib.StoredCredential(key_ptr, count, be)
-                _lib_.dfns_assertion_verify_hash(
-                    policy_ptr, byref(credential), cdh, len(cdh), ad, len(ad), sig, len(sig), byref(out)
+                rc = _assertion_verify_hash(
+                    policy_ptr, byref(_StoredCredential(key_ptr, count, be)),
+                    cdh, len(cdh), ad, len(ad), sig, len(sig), byref(out),
                 )
             finally:
                 key._release()
         finally:
             pol._release()
-        try:
-            return _read_assertion(out)
-        finally:
-            _lib_.dfns_assertion_free(byref(out))
+        if rc:
+            _raise_for(rc, "dfns_assertion_verify_hash")
+        return _kept_result(out, ad, count)
     finally:
         if owned:
             key.close()
-

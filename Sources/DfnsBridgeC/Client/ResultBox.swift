@@ -1,0 +1,121 @@
+import CDfnsBridgeAPI
+import DfnsClient
+import DfnsEncoding
+import DfnsProtocol
+
+/// The object behind a `dfns_result_t *`: one answer of the API, immutable.
+final class ResultBox: HandleBox {
+    override class var typeName: String { "dfns_result_t" }
+
+    let httpStatus: Int32
+    /// The body with a NUL after it (``bodyLength`` excludes it).
+    let body: CBuffer
+    let bodyLength: Int
+    let outcome: dfns_outcome
+    let errorId: CString?
+    let requestId: CString?
+    let approvalId: CString?
+
+    private init(status: Int, body bytes: [UInt8], outcome: dfns_outcome, errorId: String?, requestId: String?,
+                 approvalId: String?) throws(BridgeError) {
+        httpStatus = Int32(clamping: status)
+        body = try CBuffer(bytes + [0])
+        bodyLength = bytes.count
+        self.outcome = outcome
+        self.errorId = try errorId.map { (text) throws(BridgeError) in try CString(text) }
+        self.requestId = try requestId.map { (text) throws(BridgeError) in try CString(text) }
+        self.approvalId = try approvalId.map { (text) throws(BridgeError) in try CString(text) }
+    }
+
+    /// A 2xx answer: done, pending (202, or an entity still `Pending`/`Executing`) or failed (an
+    /// entity `Failed`/`Rejected`).
+    convenience init(_ response: APIResponse) throws(BridgeError) {
+        let document = try? JSONParser().parse(response.body)
+        let approvalId = document?["approvalId"]?.stringValue
+        var outcome = DFNS_OUTCOME_DONE
+        if response.isPendingApproval {
+            outcome = DFNS_OUTCOME_PENDING
+        } else if let text = document?["status"]?.stringValue, let status = EntityStatus(rawValue: text) {
+            if status.isFailure {
+                outcome = DFNS_OUTCOME_FAILED
+            } else if status == .pending || status == .executing {
+                outcome = DFNS_OUTCOME_PENDING
+            }
+        }
+        try self.init(status: response.status, body: response.body, outcome: outcome, errorId: nil,
+                      requestId: response.requestId, approvalId: approvalId)
+    }
+
+    /// A 4xx/5xx answer.
+    convenience init(_ error: APIError) throws(BridgeError) {
+        try self.init(status: error.status, body: error.body, outcome: DFNS_OUTCOME_FAILED, errorId: error.errorId,
+                      requestId: error.requestId, approvalId: nil)
+    }
+}
+
+/// Writes a borrowed optional string: DFNS_ERR_NOT_FOUND (and NULL) when absent.
+private func writeOptional(_ string: CString?, to out: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ what: String) throws(BridgeError) {
+    guard let string else { throw BridgeError(DFNS_ERR_NOT_FOUND, "the result has no \(what)") }
+    out.pointee = UnsafePointer(string.pointer)
+}
+
+@c @implementation
+public func dfns_result_free(_ result: UnsafeMutablePointer<OpaquePointer?>?) {
+    Handle.release(result, as: ResultBox.self)
+}
+
+@c @implementation
+public func dfns_result_http_status(_ result: OpaquePointer?, _ http_status: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guarded("dfns_result_http_status") { () throws(BridgeError) in
+        let out = try Arguments.output(http_status, "http_status")
+        out.pointee = try Handle.borrow(result, as: ResultBox.self, name: "result").httpStatus
+    }
+}
+
+@c @implementation
+public func dfns_result_body(_ result: OpaquePointer?, _ body: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ body_len: UnsafeMutablePointer<Int>?) -> Int32 {
+    body?.pointee = nil
+    body_len?.pointee = 0
+    return guarded("dfns_result_body") { () throws(BridgeError) in
+        let out = try Arguments.output(body, "body")
+        let length = try Arguments.output(body_len, "body_len")
+        let box = try Handle.borrow(result, as: ResultBox.self, name: "result")
+        out.pointee = UnsafeRawPointer(box.body.pointer).assumingMemoryBound(to: CChar.self)
+        length.pointee = box.bodyLength
+    }
+}
+
+@c @implementation
+public func dfns_result_outcome(_ result: OpaquePointer?, _ outcome: UnsafeMutablePointer<Int32>?) -> Int32 {
+    guarded("dfns_result_outcome") { () throws(BridgeError) in
+        let out = try Arguments.output(outcome, "outcome")
+        out.pointee = Int32(bitPattern: try Handle.borrow(result, as: ResultBox.self, name: "result").outcome.rawValue)
+    }
+}
+
+@c @implementation
+public func dfns_result_error_id(_ result: OpaquePointer?, _ error_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    error_id?.pointee = nil
+    return guarded("dfns_result_error_id") { () throws(BridgeError) in
+        let out = try Arguments.output(error_id, "error_id")
+        try writeOptional(try Handle.borrow(result, as: ResultBox.self, name: "result").errorId, to: out, "Dfns error id")
+    }
+}
+
+@c @implementation
+public func dfns_result_request_id(_ result: OpaquePointer?, _ request_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    request_id?.pointee = nil
+    return guarded("dfns_result_request_id") { () throws(BridgeError) in
+        let out = try Arguments.output(request_id, "request_id")
+        try writeOptional(try Handle.borrow(result, as: ResultBox.self, name: "result").requestId, to: out, "request id (X-Request-ID)")
+    }
+}
+
+@c @implementation
+public func dfns_result_approval_id(_ result: OpaquePointer?, _ approval_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    approval_id?.pointee = nil
+    return guarded("dfns_result_approval_id") { () throws(BridgeError) in
+        let out = try Arguments.output(approval_id, "approval_id")
+        try writeOptional(try Handle.borrow(result, as: ResultBox.self, name: "result").approvalId, to: out, "approval id")
+    }
+}
