@@ -14,51 +14,57 @@ import DfnsClient
 
 /// A ``TaskExecutor`` drained by one thread: the C caller's.
 final class CallerThreadExecutor: TaskExecutor, @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
+    // Allocated, not stored properties: the address of a Swift stored property passed with `&` is
+    // not guaranteed to be stable, and a pthread mutex or condition must never move.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     /// Jobs waiting to run; guarded by `mutex`.
     private var jobs: [UnownedJob] = []
     /// Set (under `mutex`) when the task's body has returned.
     private var finished = false
 
     init() {
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
+        mutex.initialize(to: pthread_mutex_t())
+        condition.initialize(to: pthread_cond_t())
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
     }
 
     deinit {
-        pthread_cond_destroy(&condition)
-        pthread_mutex_destroy(&mutex)
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
     }
 
     func enqueue(_ job: UnownedJob) {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         jobs.append(job)
-        pthread_cond_signal(&condition)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
     }
 
     /// Marks the task finished (called from its last job) and wakes the draining thread.
     func finish() {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         finished = true
-        pthread_cond_signal(&condition)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
     }
 
     /// Runs jobs on the calling thread until ``finish()`` was called and no job is left.
     func drain() {
         while true {
-            pthread_mutex_lock(&mutex)
+            pthread_mutex_lock(mutex)
             while jobs.isEmpty && !finished {
-                pthread_cond_wait(&condition, &mutex)
+                pthread_cond_wait(condition, mutex)
             }
             if jobs.isEmpty {
-                pthread_mutex_unlock(&mutex)
+                pthread_mutex_unlock(mutex)
                 return
             }
             let job = jobs.removeFirst()
-            pthread_mutex_unlock(&mutex)
+            pthread_mutex_unlock(mutex)
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }
