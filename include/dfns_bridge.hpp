@@ -185,7 +185,7 @@ inline bool operator!=(bytes_view a, bytes_view b) noexcept { return !(a == b); 
  * Versions, status names, errors
  * ------------------------------------------------------------------------------------------- */
 
-/** The library's version string, e.g. "0.1.0" (dfns_version). Static; thread-safe. */
+/** The library's version string, e.g. "0.2.0" (dfns_version). Static; thread-safe. */
 inline const char *version() noexcept { return dfns_version(); }
 
 /** The library's version number, MAJOR * 10000 + MINOR * 100 + PATCH (dfns_version_number). */
@@ -286,30 +286,19 @@ private:
     handle_type *handle_ = nullptr;
 };
 
-struct public_key_traits {
-    using type = dfns_public_key_t;
-    static void free(type **handle) noexcept { dfns_public_key_free(handle); }
+/** The Traits of unique_handle for the C handle type T released by Free (a dfns_*_free). */
+template <typename T, void (*Free)(T **)>
+struct handle_traits {
+    using type = T;
+    static void free(T **handle) noexcept { Free(handle); }
 };
-struct policy_traits {
-    using type = dfns_policy_t;
-    static void free(type **handle) noexcept { dfns_policy_free(handle); }
-};
-struct registration_traits {
-    using type = dfns_registration_t;
-    static void free(type **handle) noexcept { dfns_registration_free(handle); }
-};
-struct assertion_traits {
-    using type = dfns_assertion_t;
-    static void free(type **handle) noexcept { dfns_assertion_free(handle); }
-};
-struct authenticator_traits {
-    using type = dfns_authenticator_t;
-    static void free(type **handle) noexcept { dfns_authenticator_free(handle); }
-};
-struct response_traits {
-    using type = dfns_response_t;
-    static void free(type **handle) noexcept { dfns_response_free(handle); }
-};
+
+using public_key_traits = handle_traits<dfns_public_key_t, &dfns_public_key_free>;
+using policy_traits = handle_traits<dfns_policy_t, &dfns_policy_free>;
+using registration_traits = handle_traits<dfns_registration_t, &dfns_registration_free>;
+using assertion_traits = handle_traits<dfns_assertion_t, &dfns_assertion_free>;
+using authenticator_traits = handle_traits<dfns_authenticator_t, &dfns_authenticator_free>;
+using response_traits = handle_traits<dfns_response_t, &dfns_response_free>;
 
 /** Copies a borrowed (ptr, len) into a vector (empty for ptr NULL / len 0). */
 inline std::vector<std::uint8_t> copy_bytes(const std::uint8_t *ptr, std::size_t len) {
@@ -320,14 +309,43 @@ inline std::vector<std::uint8_t> copy_bytes(const std::uint8_t *ptr, std::size_t
 /** Copies a borrowed NUL-terminated string (empty for NULL). */
 inline std::string copy_string(const char *text) { return text != nullptr ? std::string(text) : std::string(); }
 
+/** Whether `text` holds a NUL byte, which the C API would read as the end of the string. */
+inline bool contains_nul(std::string_view text) noexcept { return text.find('\0') != std::string_view::npos; }
+
 /** A NUL-terminated copy of `text` for the C API (a string_view need not be terminated).
  *  Throws dfns::Error(DFNS_ERR_INVALID_ARGUMENT) when `text` contains a NUL byte, which the C API
  *  would silently read as the end of the string. */
 inline std::string c_string(std::string_view text) {
-    if (text.find('\0') != std::string_view::npos)
-        throw Error(DFNS_ERR_INVALID_ARGUMENT, "a string passed to the library contains a NUL byte");
+    if (contains_nul(text)) throw Error(DFNS_ERR_INVALID_ARGUMENT, "a string passed to the library contains a NUL byte");
     return std::string(text);
 }
+
+/** Zeroes `len` bytes at `ptr` through a volatile pointer (not elided by the optimizer). */
+inline void wipe_bytes(void *ptr, std::size_t len) noexcept {
+    volatile unsigned char *bytes = static_cast<volatile unsigned char *>(ptr);
+    for (std::size_t i = 0; i < len; ++i) bytes[i] = 0;
+}
+
+/** A NUL-terminated string the library allocated for the caller (a char ** output): released with
+ *  dfns_free on destruction, after wiping its strlen bytes when it holds a secret. */
+class library_text {
+public:
+    explicit library_text(bool secret = false) noexcept : secret_(secret) {}
+    library_text(const library_text &) = delete;
+    library_text &operator=(const library_text &) = delete;
+    ~library_text() {
+        if (text_ != nullptr && secret_) wipe_bytes(text_, std::strlen(text_));
+        dfns_free(text_);
+    }
+    /** The out-parameter for the C function. */
+    char **out() noexcept { return &text_; }
+    /** A copy ("" when the library wrote nothing). */
+    std::string str() const { return copy_string(text_); }
+
+private:
+    char *text_ = nullptr;
+    bool secret_;
+};
 
 } // namespace detail
 
@@ -926,13 +944,9 @@ public:
  *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT or the structure's parse error. */
 inline std::string inspect(bytes_view data, dfns_inspect_kind kind = DFNS_INSPECT_DETECT,
                            dfns_inspect_format format = DFNS_INSPECT_TEXT) {
-    char *text = nullptr;
-    check(dfns_inspect(data.data(), data.size(), static_cast<int>(kind), static_cast<int>(format), &text));
-    struct release {
-        char *ptr;
-        ~release() { dfns_free(ptr); }
-    } guard{text};
-    return detail::copy_string(guard.ptr);
+    detail::library_text text;
+    check(dfns_inspect(data.data(), data.size(), static_cast<int>(kind), static_cast<int>(format), text.out()));
+    return text.str();
 }
 
 /* ----------------------------------------------------------------------------------------------
@@ -954,59 +968,23 @@ inline std::string inspect(bytes_view data, dfns_inspect_kind kind = DFNS_INSPEC
  * the callback's failure produces (which the library does not do) is a dfns::Error thrown instead,
  * with the exception's what() appended to the library's message. A callback run by a C function
  * called directly (on a handle's get()) cannot hand its exception over: that C call just fails with
- * the callback status, and the exception is dropped at the next wrapper call on the thread.
+ * the callback status, and the exception is dropped by the next wrapper call on the thread that can
+ * run a callback (Signer::sign_challenge, the Client calls), or when the thread ends.
  * ------------------------------------------------------------------------------------------- */
 
 /** Overwrites the bytes of a secret held in a std::string (a private key PEM, a recovery code)
  *  with zeros, in a way the compiler does not elide, then empties the string. Copies the string
  *  made earlier (reallocations, copies, the caller's own) are not reached. */
 inline void wipe(std::string &secret) noexcept {
-    volatile char *bytes = secret.empty() ? nullptr : &secret[0];
-    for (std::size_t i = 0; i < secret.size(); ++i) bytes[i] = 0;
+    if (!secret.empty()) detail::wipe_bytes(&secret[0], secret.size());
     secret.clear();
 }
 
 namespace detail {
 
-struct signer_traits {
-    using type = dfns_signer_t;
-    static void free(type **handle) noexcept { dfns_signer_free(handle); }
-};
-struct client_traits {
-    using type = dfns_client_t;
-    static void free(type **handle) noexcept { dfns_client_free(handle); }
-};
-struct result_traits {
-    using type = dfns_result_t;
-    static void free(type **handle) noexcept { dfns_result_free(handle); }
-};
-
-/** Zeroes `len` bytes at `ptr` through a volatile pointer (not elided by the optimizer). */
-inline void wipe_bytes(void *ptr, std::size_t len) noexcept {
-    volatile unsigned char *bytes = static_cast<volatile unsigned char *>(ptr);
-    for (std::size_t i = 0; i < len; ++i) bytes[i] = 0;
-}
-
-/** A NUL-terminated string the library allocated for the caller (a char ** output): released with
- *  dfns_free on destruction, after wiping its strlen bytes when it holds a secret. */
-class library_text {
-public:
-    explicit library_text(bool secret = false) noexcept : secret_(secret) {}
-    library_text(const library_text &) = delete;
-    library_text &operator=(const library_text &) = delete;
-    ~library_text() {
-        if (text_ != nullptr && secret_) wipe_bytes(text_, std::strlen(text_));
-        dfns_free(text_);
-    }
-    /** The out-parameter for the C function. */
-    char **out() noexcept { return &text_; }
-    /** A copy ("" when the library wrote nothing). */
-    std::string str() const { return copy_string(text_); }
-
-private:
-    char *text_ = nullptr;
-    bool secret_;
-};
+using signer_traits = handle_traits<dfns_signer_t, &dfns_signer_free>;
+using client_traits = handle_traits<dfns_client_t, &dfns_client_free>;
+using result_traits = handle_traits<dfns_result_t, &dfns_result_free>;
 
 /** A NUL-terminated copy of an optional string for the C API (std::nullopt: NULL). Named apart
  *  from c_string so that a std::string or const char * argument is never ambiguous. */
@@ -1060,16 +1038,29 @@ inline std::string describe(const std::exception_ptr &exception) {
     }
 }
 
+/** How many callback_scopes are open on this thread (wrapper calls made inside host callbacks nest). */
+inline int &open_callback_scopes() noexcept {
+    static thread_local int count = 0;
+    return count;
+}
+
 /** Brackets one wrapper call into a C function that may run host callbacks on this thread: the
  *  slot starts empty, and the caller's own slot (a wrapper call made inside a callback) is restored
- *  at the end. check() throws for a failing status: the callback's exception when the failure is
- *  its doing, else dfns::Error. */
+ *  at the end. The outermost scope restores nothing: what it finds in the slot was left by a C
+ *  function called directly, which no wrapper call waits for, and is dropped at once.
+ *  check() throws for a failing status: the callback's exception when the failure is its doing,
+ *  else dfns::Error. */
 class callback_scope {
 public:
-    callback_scope() noexcept : saved_(std::exchange(pending_callback_failure(), callback_failure{})) {}
+    callback_scope() noexcept : saved_(std::exchange(pending_callback_failure(), callback_failure{})) {
+        if (open_callback_scopes()++ == 0) saved_ = callback_failure{};
+    }
     callback_scope(const callback_scope &) = delete;
     callback_scope &operator=(const callback_scope &) = delete;
-    ~callback_scope() { pending_callback_failure() = std::move(saved_); }
+    ~callback_scope() {
+        --open_callback_scopes();
+        pending_callback_failure() = std::move(saved_);
+    }
 
     /** Throws unless `status` is DFNS_OK (call it at once on the C function's status). */
     void check(int status) const {
@@ -1169,13 +1160,8 @@ public:
     static Signer password_protected_key(std::string_view encrypted_private_key, bytes_view password,
                                          std::string_view username,
                                          std::optional<std::string_view> credential_id = std::nullopt) {
-        const std::string envelope = detail::c_string(encrypted_private_key);
-        const std::string user = detail::c_string(username);
-        const std::optional<std::string> id = detail::c_string_or_null(credential_id);
-        Signer signer;
-        check(dfns_signer_new_password_protected_key(envelope.c_str(), password.data(), password.size(), user.c_str(),
-                                                     detail::c_ptr(id), signer.out()));
-        return signer;
+        return open_envelope(&dfns_signer_new_password_protected_key, encrypted_private_key, password, username,
+                             credential_id);
     }
 
     /** A signer for a RecoveryKey credential: the recovery code opens the envelope once, here
@@ -1186,13 +1172,7 @@ public:
      *          DFNS_ERR_WRONG_PASSWORD. */
     static Signer recovery_key(std::string_view encrypted_recovery_key, bytes_view recovery_code,
                                std::string_view username, std::optional<std::string_view> credential_id = std::nullopt) {
-        const std::string envelope = detail::c_string(encrypted_recovery_key);
-        const std::string user = detail::c_string(username);
-        const std::optional<std::string> id = detail::c_string_or_null(credential_id);
-        Signer signer;
-        check(dfns_signer_new_recovery_key(envelope.c_str(), recovery_code.data(), recovery_code.size(), user.c_str(),
-                                           detail::c_ptr(id), signer.out()));
-        return signer;
+        return open_envelope(&dfns_signer_new_recovery_key, encrypted_recovery_key, recovery_code, username, credential_id);
     }
 
     /** The credId the signer's assertions carry (a copy; base64url of the raw id for a passkey)
@@ -1222,6 +1202,18 @@ public:
     }
 
 private:
+    /** password_protected_key and recovery_key: the C functions take the same arguments. */
+    static Signer open_envelope(decltype(&dfns_signer_new_password_protected_key) open, std::string_view encrypted_key,
+                                bytes_view secret, std::string_view username,
+                                const std::optional<std::string_view> &credential_id) {
+        const std::string envelope = detail::c_string(encrypted_key);
+        const std::string user = detail::c_string(username);
+        const std::optional<std::string> id = detail::c_string_or_null(credential_id);
+        Signer signer;
+        check(open(envelope.c_str(), secret.data(), secret.size(), user.c_str(), detail::c_ptr(id), signer.out()));
+        return signer;
+    }
+
     static int sign_trampoline(void *user, int key_kind, const std::uint8_t *message, std::size_t message_len,
                                std::uint8_t *signature, std::size_t signature_capacity, std::size_t *signature_len) noexcept {
         detail::begin_callback();
@@ -1344,6 +1336,22 @@ inline std::string password_protected_key_unwrap(std::string_view encrypted_priv
     return pem.str();
 }
 
+namespace detail {
+
+/** password_protected_key_create and recovery_key_create: the C functions take the same arguments. */
+inline std::string create_credential(decltype(&dfns_password_protected_key_create) create, std::string_view challenge,
+                                     bytes_view secret, std::string_view username,
+                                     const std::optional<std::string_view> &credential_name) {
+    const std::string text = c_string(challenge);
+    const std::string user = c_string(username);
+    const std::optional<std::string> name = c_string_or_null(credential_name);
+    library_text credential;
+    check(create(text.c_str(), secret.data(), secret.size(), user.c_str(), c_ptr(name), credential.out()));
+    return credential.str();
+}
+
+} // namespace detail
+
 /** Creates a new PasswordProtectedKey credential for a registration or credential challenge: a new
  *  P-256 key, wrapped under the password, attested for `challenge` (dfns_password_protected_key_create).
  *  Returns: {"credentialKind":"PasswordProtectedKey","credentialInfo":{…}[,"credentialName"],
@@ -1351,13 +1359,7 @@ inline std::string password_protected_key_unwrap(std::string_view encrypted_priv
  *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT or DFNS_ERR_SIGNER. Thread-safe. */
 inline std::string password_protected_key_create(std::string_view challenge, bytes_view password, std::string_view username,
                                                  std::optional<std::string_view> credential_name = std::nullopt) {
-    const std::string text = detail::c_string(challenge);
-    const std::string user = detail::c_string(username);
-    const std::optional<std::string> name = detail::c_string_or_null(credential_name);
-    detail::library_text credential;
-    check(dfns_password_protected_key_create(text.c_str(), password.data(), password.size(), user.c_str(),
-                                             detail::c_ptr(name), credential.out()));
-    return credential.str();
+    return detail::create_credential(&dfns_password_protected_key_create, challenge, password, username, credential_name);
 }
 
 /** Draws a new recovery code ("D1-" and 32 characters, about 160 bits) (dfns_recovery_code_generate).
@@ -1378,13 +1380,7 @@ inline std::string generate_recovery_code() {
  *          D1-XXXXXX-… format) or DFNS_ERR_SIGNER. Thread-safe. */
 inline std::string recovery_key_create(std::string_view challenge, bytes_view recovery_code, std::string_view username,
                                        std::optional<std::string_view> credential_name = std::nullopt) {
-    const std::string text = detail::c_string(challenge);
-    const std::string user = detail::c_string(username);
-    const std::optional<std::string> name = detail::c_string_or_null(credential_name);
-    detail::library_text credential;
-    check(dfns_recovery_key_create(text.c_str(), recovery_code.data(), recovery_code.size(), user.c_str(),
-                                   detail::c_ptr(name), credential.out()));
-    return credential.str();
+    return detail::create_credential(&dfns_recovery_key_create, challenge, recovery_code, username, credential_name);
 }
 
 /* ----------------------------------------------------------------------------------------------
@@ -1469,7 +1465,7 @@ private:
     }
     static const char *checked(const std::optional<std::string> &text) {
         if (!text) return nullptr;
-        if (text->find('\0') != std::string::npos)
+        if (detail::contains_nul(*text))
             throw Error(DFNS_ERR_INVALID_ARGUMENT, "a client option string contains a NUL byte");
         return text->c_str();
     }
@@ -1741,8 +1737,6 @@ private:
                status == DFNS_ERR_TRANSPORT_RESPONSE_TOO_LARGE;
     }
 
-    static bool has_nul(const std::string &text) noexcept { return text.find('\0') != std::string::npos; }
-
     static int send_trampoline(void *user, const dfns_http_request *request, dfns_http_response_t *response) noexcept {
         detail::begin_callback();
         try {
@@ -1752,7 +1746,7 @@ private:
             int status = dfns_http_response_set_status(response, answer.status);
             if (status != DFNS_OK) return status;
             for (const auto &field : answer.headers) {
-                if (has_nul(field.first) || has_nul(field.second))
+                if (detail::contains_nul(field.first) || detail::contains_nul(field.second))
                     throw Error(DFNS_ERR_TRANSPORT_CALLBACK, "the transport's response has a header with a NUL byte");
                 status = dfns_http_response_add_header(response, field.first.c_str(), field.second.c_str());
                 if (status != DFNS_OK) return status;

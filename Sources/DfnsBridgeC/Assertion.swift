@@ -104,21 +104,11 @@ public func dfns_assertion_verify_cose(_ policy: OpaquePointer?, _ cose_key: Uns
                                 expectedChallenge: challenge, credential: stored)
         }
         guard let info else { return }
-        var extensions: UnsafeMutablePointer<UInt8>? = nil
-        var extensionsCount = 0
-        if let value = result.extensions {
-            let encoded = CBOREncoder.encode(value)
-            // malloc(0) may return NULL; one spare byte keeps the pointer non-NULL for an empty encoding.
-            guard let raw = malloc(encoded.count + 1) else { throw .outOfMemory("\(encoded.count) bytes of extensions") }
-            encoded.withUnsafeBytes { source in
-                if let base = source.baseAddress { memcpy(raw, base, source.count) }
-            }
-            extensions = raw.bindMemory(to: UInt8.self, capacity: encoded.count + 1)
-            extensionsCount = encoded.count
-        }
+        let encoded = result.extensions.map { CBOREncoder.encode($0) }
+        let extensions = try encoded.map { (bytes) throws(BridgeError) in try CMemory.handOver(bytes, "extensions") }
         info.pointee = dfns_assertion_info(sign_count: result.signCount, flags: result.flags.rawValue,
                                            sign_count_regressed: result.signCountRegressed ? 1 : 0,
-                                           extensions: extensions, extensions_len: extensionsCount)
+                                           extensions: extensions, extensions_len: encoded?.count ?? 0)
     }
 }
 

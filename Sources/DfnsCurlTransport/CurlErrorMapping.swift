@@ -10,6 +10,10 @@ enum CurlErrorMapping {
         /// libcurl's re-send of a write, after its reused connection closed without a reply, was
         /// refused.
         var refusedRepeat = false
+        /// A write (not GET or HEAD) went out at least once (the pre-request callback let an
+        /// attempt begin). A connection failure after that is libcurl's re-send failing to reach
+        /// the server on a new connection: the write itself may have been applied.
+        var writeSent = false
         /// The write callback refused the body because it exceeded this many bytes.
         var bodyLimitExceeded: Int?
         /// The header callback refused a line because the header lines exceeded this many bytes.
@@ -23,7 +27,7 @@ enum CurlErrorMapping {
         if observations.cancelled {
             return TransportError(.cancelled, "the task was cancelled; the transfer was aborted (\(describe(code)))")
         }
-        if observations.refusedRepeat {
+        if observations.refusedRepeat || (observations.writeSent && isConnectionSetup(kind(of: code))) {
             return TransportError(
                 .malformedResponse,
                 "the kept-alive connection closed without a reply after the request was sent; it was not sent again, "
@@ -74,6 +78,11 @@ enum CurlErrorMapping {
         default:
             return .other
         }
+    }
+
+    /// Whether `kind` is a failure to set up a connection (nothing reached the server on it).
+    private static func isConnectionSetup(_ kind: TransportError.Kind) -> Bool {
+        kind == .connectionRefused || kind == .hostNotFound || kind == .tls
     }
 
     /// `curl error N (libcurl's text for N)`, then `: detail` when there is one.

@@ -78,6 +78,7 @@ final class CurlTransfer: @unchecked Sendable {
             let observations = CurlErrorMapping.Observations(
                 cancelled: abortedForCancellation || (code == CURLE_ABORTED_BY_CALLBACK && cancellation.isCancelled),
                 refusedRepeat: refusedRepeat,
+                writeSent: attempts > 0 && !Self.mayBeSentAgain(request.method),
                 bodyLimitExceeded: bodyLimitExceeded ? configuration.maximumResponseBodySize : nil,
                 headerLimitExceeded: headerLimitExceeded ? configuration.maximumResponseHeaderSize : nil,
                 bodyLimit: configuration.maximumResponseBodySize
@@ -221,11 +222,19 @@ final class CurlTransfer: @unchecked Sendable {
     /// second (libcurl's own re-send after a reused connection closed without a reply) only for
     /// GET and HEAD. A write may already have been applied by the server when its connection
     /// died, so it is never sent twice; the caller gets an error that says so.
+    /// libcurl's re-send, when a reused connection closes before any reply, may also fail before
+    /// this is called again (its new connection is refused): ``CurlErrorMapping`` then reports the
+    /// write as sent and not repeated too, not as a connection that never happened.
     func beginAttempt() -> Bool {
         attempts += 1
-        guard attempts > 1, request.method != .get, request.method != .head else { return true }
+        guard attempts > 1, !Self.mayBeSentAgain(request.method) else { return true }
         refusedRepeat = true
         return false
+    }
+
+    /// GET and HEAD only: the methods libcurl may send a second time.
+    private static func mayBeSentAgain(_ method: HTTPMethod) -> Bool {
+        method == .get || method == .head
     }
 
     /// Whether libcurl should abort the transfer now (the task was cancelled).

@@ -26,12 +26,20 @@ public final class CurlTransport: Transport {
     /// The settings this transport applies to every request.
     public let configuration: CurlTransportConfiguration
     private let pool: CurlHandlePool
+    /// Why ``configuration`` cannot be used, checked once (it is immutable): every request fails with it.
+    private let configurationProblem: TransportError?
 
     /// A transport with `configuration` (by default, the defaults documented on
     /// ``CurlTransportConfiguration``).
     public init(configuration: CurlTransportConfiguration = CurlTransportConfiguration()) {
         self.configuration = configuration
         pool = CurlHandlePool(capacity: configuration.maximumIdleHandles)
+        do throws(TransportError) {
+            try configuration.validate()
+            configurationProblem = nil
+        } catch {
+            configurationProblem = error
+        }
     }
 
     /// Sends `request` and returns the response, whatever its status; throws a ``TransportError``
@@ -39,7 +47,7 @@ public final class CurlTransport: Transport {
     /// when the task is cancelled.
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         try CurlGlobal.ensureInitialized()
-        try configuration.validate()
+        if let configurationProblem { throw configurationProblem }
         let prepared = try PreparedRequest(request)
         let cancellation = TransferCancellation()
         let transfer = CurlTransfer(request: prepared, configuration: configuration, pool: pool, cancellation: cancellation)

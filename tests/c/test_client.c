@@ -15,17 +15,21 @@
  * 4. 8 threads sharing one client (signed writes, reads, API errors) while another thread swaps the
  *    bearer token; iterations: argv[1], else $DFNS_TEST_CLIENT_ITERATIONS, else 40.
  * 5. The libcurl transport against a real HTTP/1.1 responder on loopback (POSIX sockets, in this
- *    file): success, API error, a truncated body, a refused connection, the headers sent.
+ *    file): success, API error, a truncated body, a refused connection, the headers sent; a write
+ *    whose kept-alive connection closes without a reply is never sent again, also when libcurl's
+ *    new connection for the re-send is refused (DFNS_ERR_TRANSPORT_MALFORMED_RESPONSE, not _CONNECT).
  */
 #include "test_support.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -999,6 +1003,103 @@ static void test_loopback_curl(void) {
     dfns_client_free(&c);
 }
 
+/* A responder for one kept-alive connection: answers its first request (a GET) and keeps the
+ * connection open; on the second (a write), counts it, optionally stops listening first (so that
+ * libcurl's re-send on a new connection is refused), and closes without a reply. */
+typedef struct drop_server {
+    int fd;
+    int port;
+    int close_listener;
+    pthread_t thread;
+    atomic_int writes;          /* requests other than the first GET that arrived */
+} drop_server_t;
+
+/* Reads one request (headers and Content-Length body) from `c` into buf; 0 when none came. */
+static size_t drop_read_request(int c, char *buf, size_t cap) {
+    size_t got = 0;
+    char *end = NULL;
+    while (got < cap - 1) {
+        ssize_t n = recv(c, buf + got, cap - 1 - got, 0);
+        if (n <= 0) return 0;
+        got += (size_t)n;
+        buf[got] = 0;
+        if ((end = strstr(buf, "\r\n\r\n")) != NULL) break;
+    }
+    if (end == NULL) return 0;
+    size_t header_len = (size_t)(end - buf) + 4, want = 0;
+    for (char *line = buf; line && line < end; line = strstr(line, "\r\n") ? strstr(line, "\r\n") + 2 : NULL)
+        if (strncasecmp(line, "Content-Length:", 15) == 0) want = (size_t)strtoul(line + 15, NULL, 10);
+    while (got < header_len + want && got < cap - 1) {
+        ssize_t n = recv(c, buf + got, cap - 1 - got, 0);
+        if (n <= 0) break;
+        got += (size_t)n;
+    }
+    return got;
+}
+
+static void *drop_main(void *arg) {
+    drop_server_t *srv = arg;
+    char buf[8192];
+    struct pollfd p = {srv->fd, POLLIN, 0};
+    if (poll(&p, 1, 10000) != 1) return NULL;
+    int c = accept(srv->fd, NULL, NULL);
+    if (c < 0) return NULL;
+    if (drop_read_request(c, buf, sizeof buf) > 0) {
+        const char *ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{\"items\":[]}";
+        (void)write_all(c, ok, strlen(ok));
+        if (drop_read_request(c, buf, sizeof buf) > 0) {
+            atomic_fetch_add(&srv->writes, 1);
+            if (srv->close_listener) {
+                close(srv->fd);
+                srv->fd = -1;
+            }
+        }
+    }
+    shutdown(c, SHUT_RDWR);
+    close(c);
+    if (srv->fd >= 0) {
+        /* libcurl may open a new connection for its re-send: nothing may arrive on it */
+        struct timeval tv = {2, 0};
+        p.fd = srv->fd;
+        int c2 = poll(&p, 1, 2000) == 1 ? accept(srv->fd, NULL, NULL) : -1;
+        if (c2 >= 0) {
+            setsockopt(c2, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            if (drop_read_request(c2, buf, sizeof buf) > 0) atomic_fetch_add(&srv->writes, 1);
+            close(c2);
+        }
+    }
+    return NULL;
+}
+
+static void test_write_not_resent(int close_listener) {
+    drop_server_t srv;
+    memset(&srv, 0, sizeof srv);
+    srv.close_listener = close_listener;
+    srv.fd = loop_listen(&srv.port);
+    CHECK(srv.fd >= 0, "cannot listen on loopback: %s", strerror(errno));
+    if (srv.fd < 0) return;
+    pthread_create(&srv.thread, NULL, drop_main, &srv);
+
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
+    dfns_client_options o = test_options(1);
+    o.timeout_ms = 10000;
+    dfns_client_t *c = NULL;
+    dfns_result_t *r = NULL;
+    CHECK_OK(dfns_client_new(url, "tok-loop", &o, NULL, &c));
+    CHECK_OK(dfns_client_request(c, "GET", "/wallets", NULL, &r));
+    dfns_result_free(&r);
+    /* POST /auth/tokens: a write that needs no user action, on the kept-alive connection */
+    CHECK_STATUS(DFNS_ERR_TRANSPORT_MALFORMED_RESPONSE, dfns_client_request(c, "POST", "/auth/tokens", "{}", &r));
+    CHECK(r == NULL, "no result for a write without a reply");
+    CHECK(strstr(dfns_last_error(), "not sent again") != NULL, "message: %s", dfns_last_error());
+    dfns_client_free(&c);
+    pthread_join(srv.thread, NULL);
+    if (srv.fd >= 0) close(srv.fd);
+    CHECK(atomic_load(&srv.writes) == 1, "the server received the write %d times (listener %s)", atomic_load(&srv.writes),
+          close_listener ? "closed" : "open");
+}
+
 int main(int argc, char **argv) {
     const char *env = getenv("DFNS_TEST_CLIENT_ITERATIONS");
     if (argc > 1) g_iterations = atoi(argv[1]);
@@ -1013,5 +1114,7 @@ int main(int argc, char **argv) {
     test_reentrancy();
     test_threads();
     test_loopback_curl();
+    test_write_not_resent(0);
+    test_write_not_resent(1);
     return test_summary("test_client");
 }

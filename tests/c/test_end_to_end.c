@@ -282,29 +282,14 @@ static void test_algorithm(dfns_authenticator_t *auth, const dfns_policy_t *poli
               name, info.sign_count, info.sign_count_regressed);
         dfns_policy_free(&lenient);
         /* Another credential's key: the signature does not verify. */
-        uint8_t other_key_challenge[32];
-        dfns_response_t *other_resp = NULL;
-        dfns_registration_t *other_reg = NULL;
-        dfns_public_key_t *other_key = NULL;
-        rng_fill(other_key_challenge, sizeof other_key_challenge);
-        CHECK_OK(dfns_authenticator_register(auth, TEST_RP_ID, TEST_ORIGIN, other_key_challenge, sizeof other_key_challenge,
-                                             alg, DFNS_ATTESTATION_NONE, NULL, 0, 1, &other_resp));
-        if (other_resp) {
-            bytes_t o_cdj = response_field(other_resp, DFNS_RESPONSE_CLIENT_DATA_JSON);
-            bytes_t o_att = response_field(other_resp, DFNS_RESPONSE_ATTESTATION_OBJECT);
-            CHECK_OK(dfns_registration_verify(policy, o_cdj.ptr, o_cdj.len, o_att.ptr, o_att.len, other_key_challenge,
-                                              sizeof other_key_challenge, &other_reg));
-            if (other_reg) CHECK_OK(dfns_registration_public_key(other_reg, &other_key));
-            if (other_key && dfns_public_key_cose(other_key, &cose_ptr, &cose_len) == DFNS_OK)
-                CHECK_STATUS(DFNS_ERR_SIGNATURE_INVALID,
-                             dfns_assertion_verify_cose(policy, cose_ptr, cose_len, 0, -1, cdj.ptr, cdj.len, ad.ptr, ad.len,
-                                                        sig.ptr, sig.len, challenge, sizeof challenge, NULL));
-            dfns_public_key_free(&other_key);
-            dfns_registration_free(&other_reg);
-            dfns_response_free(&other_resp);
-            bytes_free(&o_cdj);
-            bytes_free(&o_att);
+        fixture_t other;
+        if (fixture_make(&other, auth, policy, alg, DFNS_ATTESTATION_NONE) == 0) {
+            CHECK_OK(dfns_public_key_cose(other.key, &cose_ptr, &cose_len));
+            CHECK_STATUS(DFNS_ERR_SIGNATURE_INVALID,
+                         dfns_assertion_verify_cose(policy, cose_ptr, cose_len, 0, -1, cdj.ptr, cdj.len, ad.ptr, ad.len,
+                                                    sig.ptr, sig.len, challenge, sizeof challenge, NULL));
         }
+        fixture_free(&other);
         bytes_free(&cose);
     }
     check_inspect(ad.ptr, ad.len, DFNS_INSPECT_AUTHENTICATOR_DATA, "authenticator data", NULL);

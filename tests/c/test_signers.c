@@ -578,6 +578,9 @@ static void test_arguments(const test_key_t *p256, const test_key_t *ed25519) {
     CHECK_OK(dfns_key_generate(DFNS_KEY_P256, 0, &a, NULL, NULL)); /* optional outputs */
     CHECK(a != NULL, "no private key");
     secret_free(&a);
+    CHECK_OK(dfns_key_generate(DFNS_KEY_ED25519, -1, &a, NULL, NULL)); /* rsa_bits is ignored for other kinds */
+    CHECK(a != NULL, "no private key");
+    secret_free(&a);
 
     /* dfns_password_protected_key_wrap / _unwrap / _create */
     const uint8_t *edpem = (const uint8_t *)ed25519->private_pem;

@@ -866,6 +866,18 @@ void test_external_signers() {
     // ... nor does it leak into the next wrapper call that fails for its own reason.
     const dfns::Signer plain = dfns::Signer::key(key.private_key_pem);
     EXPECT_ERROR(DFNS_ERR_SIGNER, (void)plain.sign_challenge(doc));
+    // Such an exception, which no wrapper call waits for, goes at the next wrapper call that can run
+    // a callback: it is not kept (with whatever it owns) until the thread ends.
+    auto witness = std::make_shared<int>(0);
+    {
+        const dfns::Signer keeps = dfns::Signer::external(
+            "cr-hsm", key.public_key_pem, [witness](dfns_key_kind, dfns::bytes_view) -> std::vector<std::uint8_t> { throw witness; });
+        CHECK(dfns_signer_sign_challenge(keeps.get(), doc.c_str(), &first_factor) == DFNS_ERR_SIGNER_CALLBACK);
+        CHECK(witness.use_count() == 3); // here, in the signing function, in the kept exception
+    }
+    CHECK(witness.use_count() == 2); // the signing function went with the signer; the exception is kept
+    EXPECT_ERROR(DFNS_ERR_SIGNER, (void)plain.sign_challenge(doc));
+    CHECK(witness.use_count() == 1);
     // A non-std exception type comes back too.
     const dfns::Signer throws_int = dfns::Signer::external(
         "cr-hsm", key.public_key_pem, [](dfns_key_kind, dfns::bytes_view) -> std::vector<std::uint8_t> { throw 7; });

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Checks that a repaired dfns-bridge wheel is self-contained (issue 9, "The wheel is self-contained"):
 #   1. installs it into a fresh venv, offline (pip --no-index --no-deps);
-#   2. ldd check (tests/wheel/ldd_check.py): every library that libdfns_bridge.so.0 and each grafted
-#      library in dfns_bridge.libs/ resolve to is a file of the installed wheel, or a base-system
-#      library of the manylinux whitelist (printed, with the reason for each); nothing "not found";
-#      libcbor and libsecp256k1 (and libcurl, libcrypto, libssl whenever the library needs them) come
-#      from the wheel. When the build venv of scripts/build-wheel.sh has auditwheel, the allowlist is
-#      also checked against auditwheel's policy for the wheel's tag;
+#   2. libraries: `auditwheel show --json` (the build venv's auditwheel, from scripts/build-wheel.sh)
+#      must find no external library, i.e. every library any ELF file of the wheel needs is in the
+#      wheel or on the manylinux whitelist of its tag; then tests/wheel/ldd_check.py asks the real
+#      loader, in the installed venv: nothing "not found", every library the wheel carries resolved
+#      to its own copy, libcbor and libsecp256k1 (and libcurl, libcrypto, libssl whenever the
+#      library needs them) from the wheel;
 #   3. runs examples/python/example.py and tests/wheel/verify_installed.py (the verification paths
 #      through the grafted OpenSSL, libsecp256k1 and libcbor, with the host's OpenSSL loaded by Python
 #      too; what /proc/self/maps shows was mapped) with that venv's python, from another directory,
@@ -64,16 +64,21 @@ libs_dir="$site/dfns_bridge.libs"
 echo "installed: $so"
 echo "grafted:   $libs_dir ($(ls "$libs_dir" | wc -l) libraries, $(du -sh "$libs_dir" | cut -f1))"
 
-step "ldd: every library from the wheel or the base system"
-policy_args=()
-build_py="$root/build/python/build-venv/bin/python"
-if [ -x "$build_py" ] && policy="$("$build_py" -c 'import os, auditwheel.policy as p; print(os.path.join(os.path.dirname(p.__file__), "manylinux-policy.json"))' 2>/dev/null)" \
-   && [ -f "$policy" ]; then
-    policy_args=(--policy-json "$policy")
-else
-    echo "(auditwheel not in build/python/build-venv: the allowlist is not cross-checked against its policy)"
-fi
-env -u LD_LIBRARY_PATH -u LD_PRELOAD "$venv/bin/python" "$here/ldd_check.py" "${policy_args[@]}" \
+step "libraries: every one from the wheel or the manylinux base system"
+build_venv="$root/build/python/build-venv"
+[ -x "$build_venv/bin/auditwheel" ] || die "no auditwheel in $build_venv: run scripts/build-wheel.sh first"
+"$build_venv/bin/auditwheel" show --json "$wheel" >"$out/auditwheel-show.json" 2>"$out/auditwheel-show.log" \
+    || { cat "$out/auditwheel-show.log" >&2; die "auditwheel show $wheel"; }
+"$build_venv/bin/python" - "$out/auditwheel-show.json" <<'EOF' || die "auditwheel show: the wheel needs libraries it does not carry"
+import json, sys
+report = json.load(open(sys.argv[1]))
+external = report["external_libs"]  # soname -> the path it resolved to outside the wheel
+if external:
+    sys.exit("check-wheel: libraries neither in the wheel nor on the manylinux whitelist: "
+             + ", ".join(f"{name} ({path})" for name, path in sorted(external.items())))
+print(f"auditwheel show: no external library; consistent with {report['overall_tag']}")
+EOF
+env -u LD_LIBRARY_PATH -u LD_PRELOAD "$venv/bin/python" "$here/ldd_check.py" \
     || die "ldd check of $so (see the FAIL lines above: which library, and where it resolved)"
 
 step "example and verification from the installed wheel (another directory, no DFNS_BRIDGE_LIBRARY)"

@@ -27,6 +27,8 @@ import ctypes
 import os
 import sys
 
+from ldd_check import base_name as lib_key  # auditwheel's hashed names: libcbor-1a2b3c4d.so.0 -> libcbor
+
 
 def fail(message: str) -> "None":
     print(f"verify_installed: FAIL: {message}", file=sys.stderr)
@@ -41,13 +43,6 @@ def mapped_files():
             if len(parts) == 6 and parts[5].startswith("/"):
                 paths.add(parts[5].strip())
     return paths
-
-
-def lib_key(path: str) -> str:
-    import re
-
-    name = re.sub(r"-[0-9a-f]{8}(?=\.)", "", os.path.basename(path), count=1)
-    return name.split(".so", 1)[0]
 
 
 def main() -> int:

@@ -5,7 +5,7 @@ import DfnsLocking
 import DfnsProtocol
 
 /// The object behind a `dfns_client_t *`: the configured ``DfnsAPIClient`` (base URL, transport,
-/// retries, options) and, under a lock, the bearer token and signer, which the setters may change
+/// retries, verify_returned_signatures) and, under a lock, the bearer token and signer, which the setters may change
 /// while requests run. Each request takes a snapshot when it starts. Sendable: its stored
 /// properties are immutable or locked.
 final class ClientBox: HandleBox, @unchecked Sendable {
@@ -15,12 +15,9 @@ final class ClientBox: HandleBox, @unchecked Sendable {
     private let base: DfnsAPIClient
     /// The token and signer of the next request.
     private let credentials: Locked<(token: String?, signer: (any UserActionSigner)?)>
-    /// The checked options.
-    let settings: ClientSettings
 
-    init(base: DfnsAPIClient, token: String?, settings: ClientSettings) {
+    init(base: DfnsAPIClient, token: String?) {
         self.base = base
-        self.settings = settings
         credentials = Locked((token, nil))
     }
 
@@ -41,16 +38,6 @@ final class ClientBox: HandleBox, @unchecked Sendable {
         client.signer = signer.map { RecordingSigner(inner: $0) }
         return client
     }
-
-    /// A bearer token as given: not empty, no CR, LF or other control characters (it goes into a header).
-    static func checkedToken(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(BridgeError) -> String? {
-        guard let pointer else { return nil }
-        let token = try Arguments.string(pointer, name)
-        guard !token.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-            throw .argument("\(name) contains a control character (CR, LF, ...)")
-        }
-        return token
-    }
 }
 
 @c @implementation
@@ -59,7 +46,7 @@ public func dfns_client_new(_ base_url: UnsafePointer<CChar>?, _ auth_token: Uns
     return guarded("dfns_client_new") { () throws(BridgeError) in
         let out = try Arguments.output(out, "out")
         let urlText = try Arguments.string(base_url, "base_url")
-        let token = try ClientBox.checkedToken(auth_token, "auth_token")
+        let token = try auth_token.map { (pointer) throws(BridgeError) in try Arguments.headerText(pointer, "auth_token") }
         let settings = try ClientSettings.read(options)
         let baseURL: BaseURL
         do throws(DfnsError) {
@@ -94,7 +81,7 @@ public func dfns_client_new(_ base_url: UnsafePointer<CChar>?, _ auth_token: Uns
         let client = DfnsAPIClient(baseURL: baseURL, transport: chosen,
                                    retryPolicy: RetryPolicy(maxAttempts: Int(settings.maxAttempts)),
                                    verifyReturnedSignatures: settings.verifyReturnedSignatures)
-        let box = ClientBox(base: client, token: token, settings: settings)
+        let box = ClientBox(base: client, token: token)
         // Nothing can fail from here on: the host's `user` is ours now.
         host?.adoptUser()
         out.pointee = Handle.retained(box)
@@ -110,7 +97,7 @@ public func dfns_client_free(_ client: UnsafeMutablePointer<OpaquePointer?>?) {
 public func dfns_client_set_auth_token(_ client: OpaquePointer?, _ auth_token: UnsafePointer<CChar>?) -> Int32 {
     guarded("dfns_client_set_auth_token") { () throws(BridgeError) in
         let box = try Handle.borrow(client, as: ClientBox.self, name: "client")
-        box.setToken(try ClientBox.checkedToken(auth_token, "auth_token"))
+        box.setToken(try auth_token.map { (pointer) throws(BridgeError) in try Arguments.headerText(pointer, "auth_token") })
     }
 }
 

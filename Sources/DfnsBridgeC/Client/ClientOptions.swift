@@ -52,10 +52,7 @@ struct ClientSettings {
         settings.verifyReturnedSignatures = o.verify_returned_signatures != 0
         settings.allowInsecureHTTP = o.allow_insecure_http != 0
         if let suffix = o.user_agent_suffix {
-            let text = try Arguments.string(suffix, "options->user_agent_suffix", allowEmpty: true)
-            guard !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-                throw .argument("options->user_agent_suffix contains a control character")
-            }
+            let text = try Arguments.headerText(suffix, "options->user_agent_suffix", allowEmpty: true)
             settings.userAgentSuffix = text.isEmpty ? nil : text
         }
         if let path = o.ca_bundle_path {

@@ -1,13 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CDfnsBridgeAPI
 import DfnsClient
 import DfnsEncoding
@@ -15,58 +5,60 @@ import DfnsProtocol
 
 // dfns_client_request and the delegated pair (include/dfns_bridge.h, "Dfns API client").
 
-enum RequestArguments {
+/// The request every request entry point names: method, path and optional JSON body, read and checked.
+struct RequestArguments {
     /// The largest request body or challenge document accepted.
     static let maxBodyLength = 16 << 20
 
-    static func method(_ pointer: UnsafePointer<CChar>?) throws(BridgeError) -> HTTPMethod {
-        let text = try Arguments.string(pointer, "method")
+    let method: HTTPMethod
+    let path: String
+    /// The body's bytes as given (the client parses them strictly before sending them unchanged).
+    let body: [UInt8]?
+
+    init(method: UnsafePointer<CChar>?, path: UnsafePointer<CChar>?, body: UnsafePointer<CChar>?) throws(BridgeError) {
+        let text = try Arguments.string(method, "method")
         guard let method = HTTPMethod(rawValue: text) else {
             throw .argument("method \"\(text.prefix(16))\" is not GET, POST, PUT, DELETE, PATCH or HEAD")
         }
-        return method
+        self.method = method
+        self.path = try Arguments.string(path, "path")
+        self.body = try Arguments.text(body, "body_json", limit: Self.maxBodyLength)
     }
+}
 
-    /// A long NUL-terminated UTF-8 text (a body, a challenge document), or nil for NULL.
-    static func text(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(BridgeError) -> String? {
-        guard let pointer else { return nil }
-        let length = strnlen(pointer, maxBodyLength + 1)
-        guard length <= maxBodyLength else {
-            throw BridgeError(DFNS_ERR_INPUT_TOO_LARGE, "\(name) is longer than \(maxBodyLength) bytes")
+/// The outcome of one blocking client call, with the recorder that explains its failure.
+struct ClientCall<T> {
+    let result: Result<T, DfnsError>
+    let recorder: CallRecorder
+
+    /// The value, or the failure as a status (see ``BridgeError/init(_:recorded:)``).
+    func get() throws(BridgeError) -> T {
+        switch result {
+        case .success(let value): return value
+        case .failure(let error): throw BridgeError(error, recorded: recorder)
         }
-        guard let text = String(validating: UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer), count: length),
-                                as: UTF8.self) else {
-            throw .argument("\(name) is not valid UTF-8")
-        }
-        return text
     }
+}
 
-    /// A JSON document argument, parsed strictly.
-    static func json(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(BridgeError) -> (text: String, value: JSONValue) {
-        guard let text = try text(pointer, name) else { throw .argument("\(name) is NULL") }
-        var parser = JSONParser()
-        parser.maxLength = maxBodyLength
-        do {
-            return (text, try parser.parse(Array(text.utf8)))
-        } catch {
-            throw .argument("\(name) is not JSON: \(error.description)")
-        }
+extension ClientBox {
+    /// Runs `body` to completion on the calling thread with the client as it is now (token and
+    /// signer of this moment), recording what its transport and signer report.
+    func call<T>(_ body: @escaping @Sendable (DfnsAPIClient) async throws(DfnsError) -> T) -> ClientCall<T> {
+        let api = snapshot()
+        let recorder = CallRecorder()
+        let result = BlockingCall.run(recorder: recorder) { () async throws(DfnsError) -> T in try await body(api) }
+        return ClientCall(result: result, recorder: recorder)
     }
 }
 
 /// Hands the outcome of a request to the caller: a result for a 2xx answer, a result *and*
 /// DFNS_ERR_API for a 4xx/5xx answer, the mapped status otherwise.
-private func deliver(_ outcome: Result<APIResponse, DfnsError>, recorder: CallRecorder,
-                     to out: UnsafeMutablePointer<OpaquePointer?>) throws(BridgeError) {
-    switch outcome {
-    case .success(let response):
-        out.pointee = Handle.retained(try ResultBox(response))
-    case .failure(.api(let error)):
+private func deliver(_ call: ClientCall<APIResponse>, to out: UnsafeMutablePointer<OpaquePointer?>) throws(BridgeError) {
+    if case .failure(.api(let error)) = call.result {
         out.pointee = Handle.retained(try ResultBox(error))
         throw BridgeError(DFNS_ERR_API, error.description)
-    case .failure(let error):
-        throw BridgeError(error, recorded: recorder)
     }
+    out.pointee = Handle.retained(try ResultBox(try call.get()))
 }
 
 @c @implementation
@@ -75,17 +67,13 @@ public func dfns_client_request(_ client: OpaquePointer?, _ method: UnsafePointe
     return guarded("dfns_client_request") { () throws(BridgeError) in
         let out = try Arguments.output(result, "result")
         let box = try Handle.borrow(client, as: ClientBox.self, name: "client")
-        let method = try RequestArguments.method(method)
-        let path = try Arguments.string(path, "path")
-        let body = try RequestArguments.text(body_json, "body_json").map { Array($0.utf8) }
-        let api = box.snapshot()
-        let recorder = CallRecorder()
-        let outcome = BlockingCall.run(recorder: recorder) { () async throws(DfnsError) -> APIResponse in
-            let response = try await api.send(method, path, body: body)
-            try await ReturnedSignatures.check(response, method: method, path: path, body: body, client: api, box: box)
+        let request = try RequestArguments(method: method, path: path, body: body_json)
+        let call = box.call { (api) async throws(DfnsError) -> APIResponse in
+            let response = try await api.send(request.method, request.path, body: request.body)
+            try await ReturnedSignatures.check(response, method: request.method, path: request.path, body: request.body, client: api)
             return response
         }
-        try deliver(outcome, recorder: recorder, to: out)
+        try deliver(call, to: out)
     }
 }
 
@@ -95,31 +83,17 @@ public func dfns_client_delegated_init(_ client: OpaquePointer?, _ method: Unsaf
     return guarded("dfns_client_delegated_init") { () throws(BridgeError) in
         let out = try Arguments.output(challenge_json, "challenge_json")
         let box = try Handle.borrow(client, as: ClientBox.self, name: "client")
-        let method = try RequestArguments.method(method)
-        let path = try Arguments.string(path, "path")
-        let body = try RequestArguments.text(body_json, "body_json").map { Array($0.utf8) }
-        let api = box.snapshot()
-        let recorder = CallRecorder()
-        let outcome = BlockingCall.run(recorder: recorder) { () async throws(DfnsError) -> DelegatedRequest in
-            try await api.delegatedInit(method, path, body: body)
-        }
-        let request: DelegatedRequest
-        switch outcome {
-        case .success(let value): request = value
-        case .failure(let error): throw BridgeError(error, recorded: recorder)
-        }
+        let request = try RequestArguments(method: method, path: path, body: body_json)
+        let delegated = try box.call { (api) async throws(DfnsError) -> DelegatedRequest in
+            try await api.delegatedInit(request.method, request.path, body: request.body)
+        }.get()
         let encoded: [UInt8]
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoded = Array(try encoder.encode(request))
+            encoded = try WireCoding.encode(delegated)
         } catch {
             throw BridgeError(DFNS_ERR_INTERNAL, "the delegated request cannot be encoded: \(error)")
         }
-        guard let copy = CString.duplicate(String(decoding: encoded, as: UTF8.self)) else {
-            throw .outOfMemory("the challenge JSON")
-        }
-        out.pointee = copy
+        out.pointee = try CString.handOver(String(decoding: encoded, as: UTF8.self), "the challenge JSON")
     }
 }
 
@@ -129,30 +103,25 @@ public func dfns_client_delegated_complete(_ client: OpaquePointer?, _ challenge
     return guarded("dfns_client_delegated_complete") { () throws(BridgeError) in
         let out = try Arguments.output(result, "result")
         let box = try Handle.borrow(client, as: ClientBox.self, name: "client")
-        let challenge = try RequestArguments.json(challenge_json, "challenge_json")
-        guard case .object = challenge.value else { throw .argument("challenge_json is a JSON \(challenge.value.typeName), not an object") }
+        let challenge = try Arguments.jsonObject(challenge_json, "challenge_json", limit: RequestArguments.maxBodyLength)
         let request: DelegatedRequest
         do {
-            request = try JSONDecoder().decode(DelegatedRequest.self, from: Data(challenge.text.utf8))
+            request = try WireCoding.decode(DelegatedRequest.self, from: challenge.bytes)
         } catch {
             throw .argument("challenge_json is not what dfns_client_delegated_init returned (method, path, body, challenge)")
         }
-        let firstFactor = try RequestArguments.json(signed_first_factor_json, "signed_first_factor_json").value
-        guard case .object = firstFactor else {
-            throw .argument("signed_first_factor_json is a JSON \(firstFactor.typeName), not an object")
-        }
-        let api = box.snapshot()
-        let recorder = CallRecorder()
-        let outcome = BlockingCall.run(recorder: recorder) { () async throws(DfnsError) -> APIResponse in
+        let firstFactor = try Arguments.jsonObject(signed_first_factor_json, "signed_first_factor_json",
+                                                   limit: RequestArguments.maxBodyLength).value
+        let call = box.call { (api) async throws(DfnsError) -> APIResponse in
             let response = try await api.delegatedComplete(request, firstFactor: firstFactor)
             // The delegated path is where an end user's signature comes back: checked like
             // dfns_client_request's (verify_returned_signatures).
             if let method = HTTPMethod(rawValue: request.method) {
                 try await ReturnedSignatures.check(response, method: method, path: request.path, body: Array(request.body.utf8),
-                                                   client: api, box: box)
+                                                   client: api)
             }
             return response
         }
-        try deliver(outcome, recorder: recorder, to: out)
+        try deliver(call, to: out)
     }
 }

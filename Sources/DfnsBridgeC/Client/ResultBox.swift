@@ -8,9 +8,8 @@ final class ResultBox: HandleBox {
     override class var typeName: String { "dfns_result_t" }
 
     let httpStatus: Int32
-    /// The body with a NUL after it (``bodyLength`` excludes it).
+    /// The body (``CBuffer`` puts a NUL after it).
     let body: CBuffer
-    let bodyLength: Int
     let outcome: dfns_outcome
     let errorId: CString?
     let requestId: CString?
@@ -19,8 +18,7 @@ final class ResultBox: HandleBox {
     private init(status: Int, body bytes: [UInt8], outcome: dfns_outcome, errorId: String?, requestId: String?,
                  approvalId: String?) throws(BridgeError) {
         httpStatus = Int32(clamping: status)
-        body = try CBuffer(bytes + [0])
-        bodyLength = bytes.count
+        body = try CBuffer(bytes)
         self.outcome = outcome
         self.errorId = try errorId.map { (text) throws(BridgeError) in try CString(text) }
         self.requestId = try requestId.map { (text) throws(BridgeError) in try CString(text) }
@@ -53,10 +51,20 @@ final class ResultBox: HandleBox {
     }
 }
 
-/// Writes a borrowed optional string: DFNS_ERR_NOT_FOUND (and NULL) when absent.
-private func writeOptional(_ string: CString?, to out: UnsafeMutablePointer<UnsafePointer<CChar>?>, _ what: String) throws(BridgeError) {
-    guard let string else { throw BridgeError(DFNS_ERR_NOT_FOUND, "the result has no \(what)") }
-    out.pointee = UnsafePointer(string.pointer)
+/// The result behind argument `result`.
+private func resultBox(_ result: OpaquePointer?) throws(BridgeError) -> ResultBox {
+    try Handle.borrow(result, as: ResultBox.self, name: "result")
+}
+
+/// A borrowed optional string of a result: DFNS_ERR_NOT_FOUND (and NULL) when absent.
+private func optionalString(_ function: StaticString, _ result: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                            _ what: String, _ field: KeyPath<ResultBox, CString?>) -> Int32 {
+    borrowedString(function, out) { () throws(BridgeError) -> CString in
+        guard let string = try resultBox(result)[keyPath: field] else {
+            throw BridgeError(DFNS_ERR_NOT_FOUND, "the result has no \(what)")
+        }
+        return string
+    }
 }
 
 @c @implementation
@@ -66,10 +74,7 @@ public func dfns_result_free(_ result: UnsafeMutablePointer<OpaquePointer?>?) {
 
 @c @implementation
 public func dfns_result_http_status(_ result: OpaquePointer?, _ http_status: UnsafeMutablePointer<Int32>?) -> Int32 {
-    guarded("dfns_result_http_status") { () throws(BridgeError) in
-        let out = try Arguments.output(http_status, "http_status")
-        out.pointee = try Handle.borrow(result, as: ResultBox.self, name: "result").httpStatus
-    }
+    scalar("dfns_result_http_status", http_status, zero: 0) { () throws(BridgeError) in try resultBox(result).httpStatus }
 }
 
 @c @implementation
@@ -79,43 +84,30 @@ public func dfns_result_body(_ result: OpaquePointer?, _ body: UnsafeMutablePoin
     return guarded("dfns_result_body") { () throws(BridgeError) in
         let out = try Arguments.output(body, "body")
         let length = try Arguments.output(body_len, "body_len")
-        let box = try Handle.borrow(result, as: ResultBox.self, name: "result")
-        out.pointee = UnsafeRawPointer(box.body.pointer).assumingMemoryBound(to: CChar.self)
-        length.pointee = box.bodyLength
+        let buffer = try resultBox(result).body
+        out.pointee = UnsafeRawPointer(buffer.pointer).assumingMemoryBound(to: CChar.self)
+        length.pointee = buffer.count
     }
 }
 
 @c @implementation
 public func dfns_result_outcome(_ result: OpaquePointer?, _ outcome: UnsafeMutablePointer<Int32>?) -> Int32 {
-    guarded("dfns_result_outcome") { () throws(BridgeError) in
-        let out = try Arguments.output(outcome, "outcome")
-        out.pointee = Int32(bitPattern: try Handle.borrow(result, as: ResultBox.self, name: "result").outcome.rawValue)
+    scalar("dfns_result_outcome", outcome, zero: 0) { () throws(BridgeError) in
+        Int32(bitPattern: try resultBox(result).outcome.rawValue)
     }
 }
 
 @c @implementation
 public func dfns_result_error_id(_ result: OpaquePointer?, _ error_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
-    error_id?.pointee = nil
-    return guarded("dfns_result_error_id") { () throws(BridgeError) in
-        let out = try Arguments.output(error_id, "error_id")
-        try writeOptional(try Handle.borrow(result, as: ResultBox.self, name: "result").errorId, to: out, "Dfns error id")
-    }
+    optionalString("dfns_result_error_id", result, error_id, "Dfns error id", \.errorId)
 }
 
 @c @implementation
 public func dfns_result_request_id(_ result: OpaquePointer?, _ request_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
-    request_id?.pointee = nil
-    return guarded("dfns_result_request_id") { () throws(BridgeError) in
-        let out = try Arguments.output(request_id, "request_id")
-        try writeOptional(try Handle.borrow(result, as: ResultBox.self, name: "result").requestId, to: out, "request id (X-Request-ID)")
-    }
+    optionalString("dfns_result_request_id", result, request_id, "request id (X-Request-ID)", \.requestId)
 }
 
 @c @implementation
 public func dfns_result_approval_id(_ result: OpaquePointer?, _ approval_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
-    approval_id?.pointee = nil
-    return guarded("dfns_result_approval_id") { () throws(BridgeError) in
-        let out = try Arguments.output(approval_id, "approval_id")
-        try writeOptional(try Handle.borrow(result, as: ResultBox.self, name: "result").approvalId, to: out, "approval id")
-    }
+    optionalString("dfns_result_approval_id", result, approval_id, "approval id", \.approvalId)
 }

@@ -13,8 +13,8 @@ enum ReturnedSignatures {
     /// bytes are known; does nothing for any other request, a pending or failed signature, or
     /// when the option is off.
     static func check(_ response: APIResponse, method: HTTPMethod, path: String, body: [UInt8]?,
-                      client: DfnsAPIClient, box: ClientBox) async throws(DfnsError) {
-        guard box.settings.verifyReturnedSignatures, method == .post, !response.isPendingApproval,
+                      client: DfnsAPIClient) async throws(DfnsError) {
+        guard client.verifyReturnedSignatures, method == .post, !response.isPendingApproval,
               let keyId = signatureKeyId(path), let body,
               let request = try? JSONParser().parse(body) else { return }
         let kind = request["kind"]?.stringValue

@@ -72,12 +72,6 @@ struct UnwrappedKeySigner: BlockingUserActionSigner {
         return (keys ?? []) + (protected ?? [])
     }
 
-    /// Signs `challenge` (used verbatim) as a `key.get` assertion, without an allow-list check:
-    /// for the recovery assertion, whose challenge is base64url of `newCredentials`.
-    func assertion(challenge: String) throws(SignerError) -> KeyAssertion {
-        try KeySigner(credential: credential).sign(challenge: challenge, allowedCredentialIds: nil)
-    }
-
     func firstFactor(for challenge: UserActionChallenge) throws(SignerError) -> JSONValue {
         let allowed = checksAllowList ? UnwrappedKeySigner.allowedIds(challenge) : nil
         return try KeySigner(credential: credential).sign(challenge: challenge.challenge, allowedCredentialIds: allowed)

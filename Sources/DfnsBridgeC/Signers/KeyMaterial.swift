@@ -33,26 +33,26 @@ enum SecretOutput {
         for byte in header { emit(byte) }
         der.withUnsafeBytes { source in
             var column = 0
+            func emitEncoded(_ character: UInt8) {
+                emit(character)
+                column += 1
+                if column == 64 {
+                    emit(UInt8(ascii: "\n"))
+                    column = 0
+                }
+            }
             var offset = 0
             while offset < source.count {
                 let available = min(3, source.count - offset)
                 let b0 = source[offset]
                 let b1: UInt8 = available > 1 ? source[offset + 1] : 0
                 let b2: UInt8 = available > 2 ? source[offset + 2] : 0
-                let quad: [UInt8] = [
-                    alphabet[Int(b0 >> 2)],
-                    alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)],
-                    available > 1 ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="),
-                    available > 2 ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="),
-                ]
-                for character in quad {
-                    emit(character)
-                    column += 1
-                    if column == 64 {
-                        emit(UInt8(ascii: "\n"))
-                        column = 0
-                    }
-                }
+                // Emitted one by one: no array of the secret's base64 characters is ever allocated
+                // (it would be freed unwiped).
+                emitEncoded(alphabet[Int(b0 >> 2)])
+                emitEncoded(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+                emitEncoded(available > 1 ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+                emitEncoded(available > 2 ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
                 offset += 3
             }
             if column > 0 { emit(UInt8(ascii: "\n")) }
@@ -64,13 +64,8 @@ enum SecretOutput {
 
     /// A NUL-terminated copy of `secret`.
     static func text(_ secret: SecretBytes) throws(BridgeError) -> UnsafeMutablePointer<CChar> {
-        guard let raw = malloc(secret.count + 1) else { throw .outOfMemory("\(secret.count + 1) bytes") }
-        secret.withUnsafeBytes { source in
-            if let base = source.baseAddress, source.count > 0 { memcpy(raw, base, source.count) }
-        }
-        let chars = raw.bindMemory(to: CChar.self, capacity: secret.count + 1)
-        chars[secret.count] = 0
-        return chars
+        guard let copy = secret.withUnsafeBytes({ CMemory.copy($0) }) else { throw .outOfMemory("\(secret.count + 1) bytes") }
+        return UnsafeMutableRawPointer(copy).assumingMemoryBound(to: CChar.self)
     }
 
     /// Wipes and frees a secret C string.
@@ -81,12 +76,6 @@ enum SecretOutput {
     }
 }
 
-/// A `malloc`ed copy of a non-secret string, or DFNS_ERR_OUT_OF_MEMORY.
-private func duplicate(_ string: String, _ what: String) throws(BridgeError) -> UnsafeMutablePointer<CChar> {
-    guard let copy = CString.duplicate(string) else { throw .outOfMemory(what) }
-    return copy
-}
-
 @c @implementation
 public func dfns_key_generate(_ key_kind: Int32, _ rsa_bits: Int32, _ private_key_pem: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ public_key_pem: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ credential_id: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     private_key_pem?.pointee = nil
@@ -95,7 +84,7 @@ public func dfns_key_generate(_ key_kind: Int32, _ rsa_bits: Int32, _ private_ke
     return guarded("dfns_key_generate") { () throws(BridgeError) in
         let privateOut = try Arguments.output(private_key_pem, "private_key_pem")
         let kind = try SignerMaterial.keyKind(key_kind, "key_kind")
-        guard rsa_bits >= 0 else { throw .argument("rsa_bits \(rsa_bits) is negative") }
+        // Ignored for other kinds; for RSA, 0 is 2048 and KeyCredential.generate checks the range.
         let bits = rsa_bits == 0 ? KeyCredentialKind.minimumRSABits : Int(rsa_bits)
         let credential = try signerCall { () throws(SignerError) in try KeyCredential.generate(kind, rsaBits: bits) }
         let der = try signerCall { () throws(SignerError) in try credential.privateKeyPKCS8DER() }
@@ -103,8 +92,8 @@ public func dfns_key_generate(_ key_kind: Int32, _ rsa_bits: Int32, _ private_ke
         var publicPEM: UnsafeMutablePointer<CChar>? = nil
         var id: UnsafeMutablePointer<CChar>? = nil
         do throws(BridgeError) {
-            if public_key_pem != nil { publicPEM = try duplicate(credential.publicKeyPEM, "the public key") }
-            if credential_id != nil { id = try duplicate(credential.credentialId, "the credential id") }
+            if public_key_pem != nil { publicPEM = try CString.handOver(credential.publicKeyPEM, "the public key") }
+            if credential_id != nil { id = try CString.handOver(credential.credentialId, "the credential id") }
         } catch {
             SecretOutput.release(privatePEM)
             free(publicPEM)
@@ -128,7 +117,7 @@ public func dfns_password_protected_key_wrap(_ private_key: UnsafePointer<UInt8>
         let envelope = try signerCall { () throws(SignerError) in
             try PasswordProtectedKey.wrap(credential, password: secret, username: username)
         }
-        out.pointee = try duplicate(envelope.encryptedPrivateKey, "the envelope")
+        out.pointee = try CString.handOver(envelope.encryptedPrivateKey, "the envelope")
     }
 }
 
@@ -161,7 +150,7 @@ public func dfns_password_protected_key_create(_ challenge: UnsafePointer<CChar>
             try PasswordProtectedKey.createCredential(challenge: challenge, password: secret, username: username,
                                                       credentialName: name)
         }
-        out.pointee = try duplicate(JSONWriter.string(created.attestation.jsonValue), "the credential")
+        out.pointee = try CString.handOver(JSONWriter.string(created.attestation.jsonValue), "the credential")
     }
 }
 
@@ -189,6 +178,6 @@ public func dfns_recovery_key_create(_ challenge: UnsafePointer<CChar>?, _ recov
             return try RecoveryKey.createCredential(challenge: challenge, recoveryCode: code, username: username,
                                                     credentialName: name)
         }
-        out.pointee = try duplicate(JSONWriter.string(created.attestation.jsonValue), "the credential")
+        out.pointee = try CString.handOver(JSONWriter.string(created.attestation.jsonValue), "the credential")
     }
 }

@@ -1,13 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CDfnsBridgeAPI
 import DfnsClient
 import DfnsEncoding
@@ -21,26 +11,14 @@ enum ChallengeInput {
     /// many password-protected key envelopes).
     static let maxLength = 1 << 20
 
-    /// The user-action challenge in `json`: the answer of `POST /auth/action/init`, or a
+    /// The user-action challenge in argument `pointer`: the answer of `POST /auth/action/init`, or a
     /// ``DelegatedRequest`` whose `challenge` member is that answer. The text is first read by the
     /// strict parser (valid UTF-8, no duplicate members, bounded size and depth), then decoded
     /// with the wire types' own `Codable` conformances, exactly as the client decodes it.
-    static func decode(_ json: String) throws(BridgeError) -> UserActionChallenge {
-        let bytes = Array(json.utf8)
-        guard bytes.count <= maxLength else {
-            throw BridgeError(DFNS_ERR_INPUT_TOO_LARGE, "challenge_json is \(bytes.count) bytes, the limit is \(maxLength)")
-        }
-        var parser = JSONParser()
-        parser.maxLength = maxLength
-        let value: JSONValue
-        do {
-            value = try parser.parse(bytes)
-        } catch {
-            throw .argument("challenge_json is not JSON: \(error.description)")
-        }
-        guard case .object = value else { throw .argument("challenge_json is a JSON \(value.typeName), not an object") }
+    static func read(_ pointer: UnsafePointer<CChar>?) throws(BridgeError) -> UserActionChallenge {
+        let document = try Arguments.jsonObject(pointer, "challenge_json", limit: maxLength)
         let delegated: Bool
-        switch value["challenge"] {
+        switch document.value["challenge"] {
         case .object?: delegated = true
         case .string?: delegated = false
         case let other?: throw .argument("challenge_json member \"challenge\" is a \(other.typeName), expected a string or a challenge object")
@@ -48,9 +26,9 @@ enum ChallengeInput {
         }
         do {
             if delegated {
-                return try JSONDecoder().decode(DelegatedRequest.self, from: Data(bytes)).challenge
+                return try WireCoding.decode(DelegatedRequest.self, from: document.bytes).challenge
             }
-            return try JSONDecoder().decode(UserActionChallenge.self, from: Data(bytes))
+            return try WireCoding.decode(UserActionChallenge.self, from: document.bytes)
         } catch let error as DecodingError {
             throw .argument("challenge_json is not a user-action challenge\(delegated ? " request" : ""): \(describe(error))")
         } catch {
@@ -84,21 +62,11 @@ public func dfns_signer_sign_challenge(_ signer: OpaquePointer?, _ challenge_jso
     return guarded("dfns_signer_sign_challenge") { () throws(BridgeError) in
         let out = try Arguments.output(first_factor_json, "first_factor_json")
         let box = try Handle.borrow(signer, as: SignerBox.self, name: "signer")
-        guard let challenge_json else { throw .argument("challenge_json is NULL") }
-        let length = strnlen(challenge_json, ChallengeInput.maxLength + 1)
-        guard length <= ChallengeInput.maxLength else {
-            throw BridgeError(DFNS_ERR_INPUT_TOO_LARGE, "challenge_json is longer than \(ChallengeInput.maxLength) bytes")
-        }
-        guard let text = String(validating: UnsafeRawBufferPointer(start: UnsafeRawPointer(challenge_json), count: length),
-                                as: UTF8.self) else {
-            throw .argument("challenge_json is not valid UTF-8")
-        }
-        let challenge = try ChallengeInput.decode(text)
+        let challenge = try ChallengeInput.read(challenge_json)
         guard let blocking = box.blockingSigner else {
             throw BridgeError(DFNS_ERR_UNSUPPORTED, "this signer signs only inside a client")
         }
         let firstFactor = try signerCall { () throws(SignerError) in try blocking.firstFactor(for: challenge) }
-        guard let copy = CString.duplicate(JSONWriter.string(firstFactor)) else { throw .outOfMemory("the first factor") }
-        out.pointee = copy
+        out.pointee = try CString.handOver(JSONWriter.string(firstFactor), "the first factor")
     }
 }

@@ -22,27 +22,14 @@ enum SignerMaterial {
         return try Arguments.string(pointer, name)
     }
 
-    /// Whether `bytes` is PEM text: optional white space, then `-----BEGIN`.
-    static func isPEM(_ bytes: [UInt8]) -> Bool {
-        let marker = Array("-----BEGIN".utf8)
-        var index = 0
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
-            index += 1
-        }
-        return bytes.count - index >= marker.count && Array(bytes[index..<(index + marker.count)]) == marker
-    }
-
     /// The DER inside a PKCS#8 `PRIVATE KEY` PEM block, decoded without a Swift `String` (the
     /// caller wipes it), or nil when `bytes` is another block or not plain base64 between the
     /// BEGIN and END lines (then the PEM goes to OpenSSL's reader, which reports what is wrong).
     static func pkcs8DER(fromPEM bytes: [UInt8]) -> [UInt8]? {
         let begin = Array("-----BEGIN PRIVATE KEY-----".utf8)
         let end = Array("-----END PRIVATE KEY-----".utf8)
-        var index = 0
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
-            index += 1
-        }
-        guard bytes.count - index >= begin.count, Array(bytes[index..<(index + begin.count)]) == begin else { return nil }
+        var index = bytes.firstIndex { !(0x20 == $0 || 0x09 == $0 || 0x0A == $0 || 0x0D == $0) } ?? bytes.count
+        guard bytes[index...].starts(with: begin) else { return nil }
         index += begin.count
         var der: [UInt8] = []
         der.reserveCapacity(bytes.count * 3 / 4)
@@ -52,7 +39,7 @@ enum SignerMaterial {
         while index < bytes.count {
             let c = bytes[index]
             if c == UInt8(ascii: "-") {
-                guard bytes.count - index >= end.count, Array(bytes[index..<(index + end.count)]) == end else { break }
+                guard bytes[index...].starts(with: end) else { break }
                 // Whole quanta only: 4 characters per 3 bytes, padding included.
                 guard (bits == 0 && padding == 0) || (bits == 2 && padding == 1) || (bits == 4 && padding == 2) else { break }
                 return der
@@ -101,7 +88,9 @@ enum SignerMaterial {
             return try signerCall { () throws(SignerError) in try KeyCredential(privateKeyDER: der, credentialId: credentialId) }
         }
         if isPEM(bytes) {
-            guard !bytes.contains(0) else { throw BridgeError(DFNS_ERR_MALFORMED_ENCODING, "\(name) is PEM text with a NUL byte") }
+            guard !bytes.contains(0) else {
+                throw BridgeError(DFNS_ERR_MALFORMED_ENCODING, "\(name) is neither DER (no SEQUENCE) nor PEM text (it has a NUL byte)")
+            }
             let pem = String(decoding: bytes, as: UTF8.self)
             return try signerCall { () throws(SignerError) in try KeyCredential(privateKeyPEM: pem, credentialId: credentialId) }
         }
@@ -112,11 +101,7 @@ enum SignerMaterial {
     static func publicKey(_ pointer: UnsafePointer<UInt8>?, _ len: Int, _ name: String) throws(BridgeError) -> PublicKey {
         let bytes = try Arguments.bytes(pointer, len, name)
         guard !bytes.isEmpty else { throw .argument("\(name) is empty") }
-        if isPEM(bytes) {
-            let pem = String(decoding: bytes, as: UTF8.self)
-            return try crypto { () throws(CryptoError) in try PublicKey(pem: pem) }
-        }
-        return try crypto { () throws(CryptoError) in try PublicKey(spkiDER: bytes) }
+        return try crypto { () throws(CryptoError) in try importSPKI(bytes) }
     }
 
     /// The `dfns_key_kind` value of a credential kind.

@@ -20,10 +20,7 @@ public func dfns_webhook_verify(_ secret: UnsafePointer<UInt8>?, _ secret_len: I
         } catch {
             throw BridgeError(error)
         }
-        if let event_json {
-            guard let copy = CString.duplicate(JSONWriter.string(event.body)) else { throw .outOfMemory("the event") }
-            event_json.pointee = copy
-        }
+        event_json?.pointee = try CString.handOver(JSONWriter.string(event.body), "the event")
     }
 }
 

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CDfnsBridgeAPI
+import DfnsEncoding
 
 /// Validation of what C callers pass: pointer/length pairs and NUL-terminated UTF-8 strings.
 enum Arguments {
@@ -39,6 +40,47 @@ enum Arguments {
         }
         guard allowEmpty || !string.isEmpty else { throw .argument("\(name) is empty") }
         return string
+    }
+
+    /// A ``string(_:_:allowEmpty:)`` that goes into an HTTP header (a bearer token, a User-Agent
+    /// suffix): no CR, LF or other control character.
+    static func headerText(_ pointer: UnsafePointer<CChar>?, _ name: String, allowEmpty: Bool = false) throws(BridgeError) -> String {
+        let text = try string(pointer, name, allowEmpty: allowEmpty)
+        guard !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw .argument("\(name) contains a control character (CR, LF, ...)")
+        }
+        return text
+    }
+
+    /// A long NUL-terminated UTF-8 text (a JSON body, a challenge document) of at most `limit`
+    /// bytes, as its bytes, or nil for NULL. A longer one is DFNS_ERR_INPUT_TOO_LARGE.
+    static func text(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: Int) throws(BridgeError) -> [UInt8]? {
+        guard let pointer else { return nil }
+        let length = strnlen(pointer, limit + 1)
+        guard length <= limit else { throw BridgeError(DFNS_ERR_INPUT_TOO_LARGE, "\(name) is longer than \(limit) bytes") }
+        let raw = UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer), count: length)
+        guard String(validating: raw, as: UTF8.self) != nil else { throw .argument("\(name) is not valid UTF-8") }
+        return Array(raw)
+    }
+
+    /// A JSON document argument of at most `limit` bytes, not NULL, parsed strictly (no duplicate
+    /// members, bounded depth): its bytes and its value.
+    static func json(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: Int) throws(BridgeError) -> (bytes: [UInt8], value: JSONValue) {
+        guard let bytes = try text(pointer, name, limit: limit) else { throw .argument("\(name) is NULL") }
+        var parser = JSONParser()
+        parser.maxLength = limit
+        do {
+            return (bytes, try parser.parse(bytes))
+        } catch {
+            throw .argument("\(name) is not JSON: \(error.description)")
+        }
+    }
+
+    /// A JSON object argument (see ``json(_:_:limit:)``).
+    static func jsonObject(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: Int) throws(BridgeError) -> (bytes: [UInt8], value: JSONValue) {
+        let document = try json(pointer, name, limit: limit)
+        guard case .object = document.value else { throw .argument("\(name) is a JSON \(document.value.typeName), not an object") }
+        return document
     }
 
     /// An output pointer that must not be NULL (argument `name`).

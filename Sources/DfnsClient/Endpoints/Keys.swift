@@ -94,9 +94,8 @@ public struct KeysAPI: Sendable {
             default:
                 return
             }
-        } catch let error as ReturnedSignatureError {
-            throw .signatureVerification("key \(keyId): \(error)")
         } catch {
+            // A ReturnedSignatureError, or the request's hash/message not being hex.
             throw .signatureVerification("key \(keyId): \(error)")
         }
     }

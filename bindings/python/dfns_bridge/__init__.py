@@ -50,27 +50,20 @@ package, then ``ctypes.util.find_library("dfns_bridge")``; see :mod:`dfns_bridge
 
 from __future__ import annotations
 
+from . import client as _client
+from . import dfns_crypto as _dfns_crypto
+from . import errors as _errors
+from . import signers as _signers
 from ._lib import library_path
 from .authenticator import AssertionResponse, RegistrationResponse, SoftwareAuthenticator
-from .enums import AttestationKind, AuthenticatorFlags, CoseAlgorithm, InspectKind, PolicyOption
-from .errors import (
-    AttestationError,
-    AuthenticatorDataError,
-    CallingError,
-    ClientDataError,
-    DfnsError,
-    InternalError,
-    InvalidArgumentError,
-    MalformedInputError,
-    NotFoundError,
-    PolicyError,
-    SignatureError,
-    Status,
-    UnsupportedError,
-)
+from .client import *  # noqa: F401,F403 - Client, Result, HttpRequest/HttpResponse, transports
+from .dfns_crypto import *  # noqa: F401,F403 - webhooks, returned signatures, keys and envelopes
+from .enums import AttestationKind, AuthenticatorFlags, CoseAlgorithm, InspectKind, KeyKind, Outcome, PolicyOption
+from .errors import *  # noqa: F401,F403 - Status and every exception class
 from .inspection import inspect, version, version_number
 from .keys import PublicKey
 from .policy import Policy
+from .signers import *  # noqa: F401,F403 - Signer, SignFunction, ecdsa_raw_to_der
 from .verify import (
     Assertion,
     Registration,
@@ -79,40 +72,6 @@ from .verify import (
     verify_registration,
     verify_registration_hash,
 )
-from .client import (
-    DEFAULT_BASE_URL,
-    Client,
-    HttpRequest,
-    HttpResponse,
-    Result,
-    Transport,
-    TransportFailure,
-)
-from .dfns_crypto import (
-    GeneratedKey,
-    create_password_protected_key,
-    create_recovery_key,
-    generate_key,
-    generate_recovery_code,
-    unwrap_private_key,
-    verify_returned_signature,
-    verify_webhook,
-    wrap_private_key,
-)
-from .enums import KeyKind, Outcome
-from .errors import (
-    ApiError,
-    ApiResponseError,
-    ReturnedSignatureError,
-    SignerCallbackError,
-    SignerError,
-    SignerRequiredError,
-    TransportCallbackError,
-    TransportError,
-    WebhookError,
-    WrongPasswordError,
-)
-from .signers import SignFunction, Signer, ecdsa_raw_to_der
 
 __version__ = "0.2.0"
 
@@ -142,50 +101,12 @@ __all__ = [
     "AuthenticatorFlags",
     "AttestationKind",
     "InspectKind",
-    "Status",
-    # errors
-    "DfnsError",
-    "CallingError",
-    "InvalidArgumentError",
-    "NotFoundError",
-    "UnsupportedError",
-    "MalformedInputError",
-    "ClientDataError",
-    "AuthenticatorDataError",
-    "SignatureError",
-    "AttestationError",
-    "PolicyError",
-    "InternalError",
-    # the Dfns client (since 0.2)
-    "Client",
-    "Result",
-    "HttpRequest",
-    "HttpResponse",
-    "Transport",
-    "TransportFailure",
-    "DEFAULT_BASE_URL",
-    "Signer",
-    "SignFunction",
-    "ecdsa_raw_to_der",
     "KeyKind",
     "Outcome",
-    "GeneratedKey",
-    "generate_key",
-    "verify_webhook",
-    "verify_returned_signature",
-    "wrap_private_key",
-    "unwrap_private_key",
-    "create_password_protected_key",
-    "generate_recovery_code",
-    "create_recovery_key",
-    "TransportError",
-    "TransportCallbackError",
-    "ApiError",
-    "ApiResponseError",
-    "ReturnedSignatureError",
-    "SignerError",
-    "SignerRequiredError",
-    "SignerCallbackError",
-    "WrongPasswordError",
-    "WebhookError",
 ]
+# The Dfns client, signers and Dfns cryptography (since 0.2), Status and the exception classes, as
+# their modules list them (the errors module's factory stays internal).
+__all__ += _client.__all__
+__all__ += _signers.__all__
+__all__ += _dfns_crypto.__all__
+__all__ += [name for name in _errors.__all__ if name != "error_for_status"]

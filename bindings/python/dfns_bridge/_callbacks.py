@@ -130,12 +130,20 @@ class frame:
 
 
 def record(exc: BaseException, owner: Optional[CallbackOwner] = None, *, reported: bool = False) -> None:
-    """Stores an exception a callback raised, for the C call running on this thread."""
-    stack = getattr(_local, "stack", None)
-    if stack:
-        (stack[-1].reported if reported else stack[-1].errors).append(exc)
-    elif owner is not None and not reported:
-        owner.stray.append(exc)
+    """Stores an exception a callback raised, for the C call running on this thread.
+
+    Never raises (a trampoline calls it in its last handler, and nothing may unwind into C): if even
+    storing fails (out of memory, interpreter shutdown), the exception is dropped and the C call
+    still fails with the callback's status.
+    """
+    try:
+        stack = getattr(_local, "stack", None)
+        if stack:
+            (stack[-1].reported if reported else stack[-1].errors).append(exc)
+        elif owner is not None and not reported:
+            owner.stray.append(exc)
+    except BaseException:  # noqa: BLE001
+        pass
 
 
 def reraise(f: Frame, library_error: Optional[BaseException], function: str) -> None:

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import ctypes
+import json
 import threading
 from ctypes import byref, c_size_t, c_void_p, string_at
 from typing import Any, Callable, List, Optional, Union
 
-__all__ = ["Handle", "BytesLike", "as_bytes", "as_cstr", "borrowed_bytes"]
+from . import _lib
+
+__all__ = [
+    "Handle",
+    "BytesLike",
+    "TextLike",
+    "as_bytes",
+    "as_cstr",
+    "as_optional_cstr",
+    "as_text_bytes",
+    "as_secret_bytes",
+    "as_json_text",
+    "borrowed_bytes",
+    "take_string",
+]
 
 #: A bytes-like argument: bytes, bytearray or memoryview (copied once when not ``bytes``).
 BytesLike = Union[bytes, bytearray, memoryview]
+#: A text argument that may also be given as bytes (PEM text, DER, envelopes): see :func:`as_text_bytes`.
+TextLike = Union[str, bytes]
 
 
 def as_bytes(value: Any, what: str) -> bytes:
@@ -41,6 +59,64 @@ def as_cstr(value: Any, what: str) -> bytes:
         return value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValueError(f"{what} is not encodable as UTF-8: {exc}") from None
+
+
+def as_optional_cstr(value: Optional[str], what: str) -> Optional[bytes]:
+    """:func:`as_cstr`, with None passed through (an optional C string argument)."""
+    return None if value is None else as_cstr(value, what)
+
+
+def as_text_bytes(value: Any, what: str) -> bytes:
+    """A text argument that may also be given as bytes (PEM, DER): str as NUL-free UTF-8, else bytes-like."""
+    if isinstance(value, str):
+        return as_cstr(value, what)
+    return as_bytes(value, what)
+
+
+def as_secret_bytes(value: Any, what: str) -> bytes:
+    """A password, recovery code or webhook secret as bytes (str is encoded as UTF-8).
+
+    A str that is not encodable (lone surrogates) raises :class:`ValueError` that does not reach
+    the secret: the :class:`UnicodeEncodeError`, whose ``args`` and ``object`` hold the whole
+    string, is neither its cause nor its context (error reporters serialize both).
+    """
+    if not isinstance(value, str):
+        return as_bytes(value, what)
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:
+        pass  # raised below, outside the handler, so that the secret is not its __context__
+    raise ValueError(f"{what} is not encodable as UTF-8")
+
+
+def as_json_text(value: Any, what: str) -> bytes:
+    """A JSON argument for C: text (str/bytes, sent as it is) or a value serialized compactly."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        text = bytes(value)
+        if b"\x00" in text:
+            raise ValueError(f"{what} must not contain NUL bytes")
+        return text
+    if isinstance(value, str):
+        return as_cstr(value, what)
+    try:
+        return as_cstr(json.dumps(value, separators=(",", ":"), ensure_ascii=False), what)
+    except TypeError as exc:
+        raise TypeError(f"{what} must be JSON text or a JSON-serializable value: {exc}") from None
+
+
+def take_string(ptr: c_void_p, *, secret: bool = False) -> str:
+    """Copies a library-allocated NUL-terminated string and releases it with ``dfns_free``, wiping
+    the library's copy first when it is a secret. "" for a NULL pointer."""
+    address = ptr.value
+    if not address:
+        return ""
+    try:
+        raw = string_at(address)
+        if secret:
+            ctypes.memset(address, 0, len(raw))
+        return raw.decode("utf-8")
+    finally:
+        _lib.lib.dfns_free(address)
 
 
 def borrowed_bytes(func: Callable[..., int], handle: Any) -> Optional[bytes]:

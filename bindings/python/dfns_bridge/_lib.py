@@ -53,7 +53,7 @@ from ctypes import (
     c_uint32,
     c_void_p,
 )
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple
 
 from . import errors
 
@@ -66,6 +66,7 @@ __all__ = [
     "BUNDLED_NAME",
     "unchecked",
     "raise_for",
+    "error_for",
 ]
 
 #: The environment variable naming the shared library to load first.
@@ -487,23 +488,26 @@ def _load() -> Tuple[ctypes.CDLL, str]:
 # ------------------------------------------------------------------------------------------------
 
 
-def _make_errcheck(cdll: ctypes.CDLL) -> Callable[[int, Any, Tuple[Any, ...]], int]:
-    status_name = cdll.dfns_status_name
-    last_error = cdll.dfns_last_error
+def _library_error(cdll: ctypes.CDLL, status: int, function: str) -> errors.DfnsError:
+    """The exception for a failure ``status`` of ``function``, with ``dfns_last_error()`` (call on the
+    thread of the failed call, before anything else calls the library)."""
+    message = cdll.dfns_last_error()
+    name = cdll.dfns_status_name(status)
+    return errors.error_for_status(
+        status,
+        name.decode("utf-8", "replace") if name else "DFNS_ERR_UNKNOWN",
+        message.decode("utf-8", "replace") if message else "",
+        function,
+    )
 
+
+def _make_errcheck(cdll: ctypes.CDLL) -> Callable[[int, Any, Tuple[Any, ...]], int]:
     def errcheck(result: int, func: Any, args: Tuple[Any, ...]) -> int:
         # Runs on the calling thread immediately after the foreign call returns, so the
         # thread-local dfns_last_error() still holds this call's message.
         if result == 0:
             return result
-        message = last_error()
-        name = status_name(result)
-        raise errors.error_for_status(
-            result,
-            name.decode("utf-8", "replace") if name else "DFNS_ERR_UNKNOWN",
-            message.decode("utf-8", "replace") if message else "",
-            func.__name__,
-        )
+        raise _library_error(cdll, result, func.__name__)
 
     return errcheck
 
@@ -552,16 +556,14 @@ def unchecked(name: str, *, hold_gil: bool = False) -> Any:
     return func
 
 
-def raise_for(status: int, function: str) -> None:
+def error_for(status: int, function: str) -> errors.DfnsError:
+    """The exception for a failure ``status`` of ``function`` (call right after it, on its thread)."""
+    return _library_error(lib, status, function)
+
+
+def raise_for(status: int, function: str) -> NoReturn:
     """Raises the exception for a failure ``status`` of ``function`` (call right after it)."""
-    message = lib.dfns_last_error()
-    name = lib.dfns_status_name(status)
-    raise errors.error_for_status(
-        status,
-        name.decode("utf-8", "replace") if name else "DFNS_ERR_UNKNOWN",
-        message.decode("utf-8", "replace") if message else "",
-        function,
-    )
+    raise _library_error(lib, status, function)
 
 
 def _check_version(cdll: ctypes.CDLL, path: str) -> None:

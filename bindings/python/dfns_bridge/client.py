@@ -64,6 +64,7 @@ from typing import (
     Iterable,
     Iterator,
     Mapping,
+    NoReturn,
     Optional,
     Sequence,
     Tuple,
@@ -71,10 +72,10 @@ from typing import (
 )
 
 from . import _callbacks, _lib
-from ._handle import BytesLike, Handle, as_bytes, as_cstr
+from ._handle import BytesLike, Handle, as_bytes, as_cstr, as_json_text, as_optional_cstr, take_string
 from .enums import Outcome
 from .errors import ApiError, DfnsError, Status
-from .signers import Signer, _lib_error, as_json_text, take_string
+from .signers import Signer
 
 __all__ = [
     "Client",
@@ -241,7 +242,7 @@ def _take_result(out: Any) -> Optional[Result]:
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class HttpRequest:
     """One request as a host transport receives it. Send it exactly once; never retry or redirect.
 
@@ -253,6 +254,9 @@ class HttpRequest:
         body: the body to send byte for byte, or None.
         connect_timeout: the client's connect timeout, in seconds.
         timeout: the client's total timeout for the exchange, in seconds.
+
+    Its ``repr`` hides the values of the credential headers (the bearer token, the single-use
+    user-action token), so that logging a request or a traceback does not write them out.
     """
 
     method: str
@@ -269,6 +273,20 @@ class HttpRequest:
             if key.lower() == wanted:
                 return value
         return None
+
+    def __repr__(self) -> str:
+        headers = tuple(
+            (key, "<redacted>" if key.lower() in _CREDENTIAL_HEADERS else value) for key, value in self.headers
+        )
+        body = "None" if self.body is None else f"<{len(self.body)} bytes>"
+        return (
+            f"HttpRequest(method={self.method!r}, url={self.url!r}, headers={headers!r}, body={body}, "
+            f"connect_timeout={self.connect_timeout!r}, timeout={self.timeout!r})"
+        )
+
+
+#: Request headers whose values are credentials (never in a repr).
+_CREDENTIAL_HEADERS = frozenset({"authorization", "x-dfns-useraction", "proxy-authorization", "cookie"})
 
 
 #: Response headers: a mapping, an iterable of (name, value) pairs, or an object with
@@ -322,7 +340,7 @@ class TransportFailure(Exception):
                 status = Status[key]
             except KeyError:
                 raise ValueError(f"unknown transport status {status!r}") from None
-        if int(status) not in [int(s) for s in _TRANSPORT_STATUSES]:
+        if int(status) not in _TRANSPORT_STATUSES:
             raise ValueError(
                 f"a transport reports {', '.join(s.name for s in _TRANSPORT_STATUSES)}, not {status!r}"
             )
@@ -346,9 +364,8 @@ _append_body = _lib.unchecked("dfns_http_response_append_body", hold_gil=True)
 
 
 def _fill_failed(rc: int, what: str) -> ValueError:
-    message = _lib_.dfns_last_error().decode("utf-8", "replace")
-    name = _lib_.dfns_status_name(rc).decode("utf-8", "replace")
-    return ValueError(f"the transport's response was refused: {what}: {name}: {message}")
+    error = _lib.error_for(rc, "dfns_http_response_*")
+    return ValueError(f"the transport's response was refused: {what}: {error.name}: {error.message}")
 
 
 def _header_items(headers: HeadersLike) -> Iterable[Tuple[str, str]]:
@@ -419,18 +436,15 @@ def _send_trampoline(user: Optional[int], request: Any, response: Any) -> int:
                 raise _fill_failed(rc, f"a body of {len(data)} bytes")
         return 0
     except TransportFailure as failure:
-        try:
-            _callbacks.record(failure, state, reported=True)
-        except BaseException:  # noqa: BLE001
-            pass
+        _callbacks.record(failure, state, reported=True)
         return int(failure.status)
     except BaseException as exc:  # noqa: BLE001 - nothing may unwind into C
-        try:
-            _callbacks.record(exc, state)
-        except BaseException:  # noqa: BLE001
-            pass
-        return int(Status.TRANSPORT_CALLBACK)
+        _callbacks.record(exc, state)
+        return _TRANSPORT_CALLBACK_FAILED
 
+
+#: What the transport returns when the Python callable failed (never retried by the library).
+_TRANSPORT_CALLBACK_FAILED = int(Status.TRANSPORT_CALLBACK)
 
 #: The ``dfns_transport_send_fn`` of every Python transport; a module global, never freed.
 _SEND = _lib.TransportSendFn(_send_trampoline)
@@ -530,7 +544,7 @@ class Client(Handle):
         Raises :class:`~dfns_bridge.InvalidArgumentError` for a bad base URL, token or option.
         """
         base = as_cstr(base_url, "base_url")
-        token = None if auth_token is None else as_cstr(auth_token, "auth_token")
+        token = as_optional_cstr(auth_token, "auth_token")
         options = _lib.ClientOptions()
         _lib_.dfns_client_options_init(byref(options), sizeof(options))
         for name, value in (
@@ -585,7 +599,7 @@ class Client(Handle):
     def set_auth_token(self, auth_token: Optional[str]) -> None:
         """Replaces the bearer token (e.g. with the end user's token after a delegated login), or
         removes it (None). Requests already running keep the token they started with."""
-        token = None if auth_token is None else as_cstr(auth_token, "auth_token")
+        token = as_optional_cstr(auth_token, "auth_token")
         self._read(lambda p: _lib_.dfns_client_set_auth_token(p, token))
 
     def set_signer(self, signer: Optional[Signer]) -> None:
@@ -614,15 +628,18 @@ class Client(Handle):
     def _call(self, raw: Any, function: str, *args: Any) -> Tuple[Any, Optional[DfnsError], Any]:
         """Runs a client call with a callback frame; returns (out, library error or None, frame)."""
         out = args[-1]
-        ptr = self._acquire()
-        try:
-            signer = self._signer
-            with _callbacks.frame(self._state, signer._owner if signer is not None else None) as f:
-                rc = raw(ptr, *args[:-1], byref(out))
-                error = _lib_error(rc, function) if rc else None
-        finally:
-            self._release()
+        signer = self._signer
+        with _callbacks.frame(self._state, signer._owner if signer is not None else None) as f:
+            rc = self._read(lambda p: raw(p, *args[:-1], byref(out)))
+            error = _lib.error_for(rc, function) if rc else None
         return out, error, f
+
+    @staticmethod
+    def _raise(error: DfnsError, f: Any) -> NoReturn:
+        """Raises the library's ``error``, chained to the TransportFailure the transport reported."""
+        if f.reported and error.status in _TRANSPORT_STATUSES:
+            raise error from f.reported[-1]
+        raise error
 
     def _finish(self, out: Any, error: Optional[DfnsError], f: Any, function: str) -> Result:
         result = _take_result(out)
@@ -634,9 +651,7 @@ class Client(Handle):
                 error.request_id = result.request_id
                 error.body = result.body
                 error.result = result
-            if f.reported and int(error.status) in [int(s) for s in _TRANSPORT_STATUSES]:
-                raise error from f.reported[-1]
-            raise error
+            self._raise(error, f)
         assert result is not None
         return result
 
@@ -680,12 +695,10 @@ class Client(Handle):
         p = as_cstr(_with_query(path, params), "path")
         b = None if body is None else as_json_text(body, "body")
         out, error, f = self._call(_delegated_init, "dfns_client_delegated_init", m, p, b, c_void_p())
-        text = take_string(out) if out.value else ""
+        text = take_string(out)
         _callbacks.reraise(f, error, "dfns_client_delegated_init")
         if error is not None:
-            if f.reported and int(error.status) in [int(s) for s in _TRANSPORT_STATUSES]:
-                raise error from f.reported[-1]
-            raise error
+            self._raise(error, f)
         return text
 
     def delegated_complete(

@@ -22,9 +22,17 @@ from dataclasses import dataclass
 from typing import Any, Dict, Optional, Union
 
 from . import _lib
-from ._handle import BytesLike, as_bytes, as_cstr
+from ._handle import (
+    BytesLike,
+    TextLike,
+    as_bytes,
+    as_cstr,
+    as_optional_cstr,
+    as_secret_bytes,
+    as_text_bytes,
+    take_string,
+)
 from .enums import KeyKind, coerce_key_kind
-from .signers import _secret_bytes, _text_bytes, take_string
 
 __all__ = [
     "GeneratedKey",
@@ -39,9 +47,6 @@ __all__ = [
 ]
 
 _lib_ = _lib.lib
-
-#: Text arguments that may be given as str or bytes.
-TextLike = Union[str, bytes]
 
 
 def _hex_text(value: Optional[Union[str, BytesLike]], what: str) -> Optional[bytes]:
@@ -83,9 +88,9 @@ def verify_webhook(
     ``"malformed_signature_header"``, ``"signature_mismatch"``, ``"body_not_json"``,
     ``"invalid_event"``, ``"too_old"`` or ``"from_the_future"``.
     """
-    key = _secret_bytes(secret, "secret")
+    key = as_secret_bytes(secret, "secret")
     data = body.encode("utf-8") if isinstance(body, str) else as_bytes(body, "body")
-    header = None if signature_header is None else as_cstr(signature_header, "signature_header")
+    header = as_optional_cstr(signature_header, "signature_header")
     when = int(time.time() if now is None else now)
     out = c_void_p()
     _lib_.dfns_webhook_verify(key, len(key), data, len(data), header, when, int(max_age), int(allowed_future_skew), byref(out))
@@ -176,8 +181,8 @@ def wrap_private_key(private_key: TextLike, password: Union[str, BytesLike], use
     Raises :class:`~dfns_bridge.InvalidArgumentError` (empty password or username),
     :class:`~dfns_bridge.MalformedInputError`, :class:`~dfns_bridge.SignatureError` (not P-256).
     """
-    key = _text_bytes(private_key, "private_key")
-    pw = _secret_bytes(password, "password")
+    key = as_text_bytes(private_key, "private_key")
+    pw = as_secret_bytes(password, "password")
     user = as_cstr(username, "username")
     out = c_void_p()
     _lib_.dfns_password_protected_key_wrap(key, len(key), pw, len(pw), user, byref(out))
@@ -191,7 +196,7 @@ def unwrap_private_key(encrypted_private_key: str, password: Union[str, BytesLik
     envelope), :class:`~dfns_bridge.MalformedInputError` (not an envelope).
     """
     env = as_cstr(encrypted_private_key, "encrypted_private_key")
-    pw = _secret_bytes(password, "password")
+    pw = as_secret_bytes(password, "password")
     user = as_cstr(username, "username")
     out = c_void_p()
     _lib_.dfns_password_protected_key_unwrap(env, pw, len(pw), user, byref(out))
@@ -207,13 +212,10 @@ def create_password_protected_key(
     Returns ``{"credentialKind": "PasswordProtectedKey", "credentialInfo": {"credId", "clientData",
     "attestationData"}, ["credentialName",] "encryptedPrivateKey": …}``.
     """
-    chal = as_cstr(challenge, "challenge")
-    pw = _secret_bytes(password, "password")
-    user = as_cstr(username, "username")
-    name = None if credential_name is None else as_cstr(credential_name, "credential_name")
-    out = c_void_p()
-    _lib_.dfns_password_protected_key_create(chal, pw, len(pw), user, name, byref(out))
-    return json.loads(take_string(out))
+    return _create_credential(
+        _lib_.dfns_password_protected_key_create, challenge, as_secret_bytes(password, "password"), username,
+        credential_name,
+    )
 
 
 def generate_recovery_code() -> str:
@@ -236,10 +238,19 @@ def create_recovery_key(
     "encryptedPrivateKey": …}`` (the recoveryCredential of a registration).
     Raises :class:`~dfns_bridge.WrongPasswordError` for a code not of the D1-XXXXXX-… format.
     """
-    chal = as_cstr(challenge, "challenge")
-    code = _secret_bytes(recovery_code, "recovery_code")
-    user = as_cstr(username, "username")
-    name = None if credential_name is None else as_cstr(credential_name, "credential_name")
+    return _create_credential(
+        _lib_.dfns_recovery_key_create, challenge, as_secret_bytes(recovery_code, "recovery_code"), username,
+        credential_name,
+    )
+
+
+def _create_credential(
+    create: Any, challenge: str, secret: bytes, username: str, credential_name: Optional[str]
+) -> Dict[str, Any]:
+    """Calls dfns_password_protected_key_create or dfns_recovery_key_create (same arguments)."""
     out = c_void_p()
-    _lib_.dfns_recovery_key_create(chal, code, len(code), user, name, byref(out))
+    create(
+        as_cstr(challenge, "challenge"), secret, len(secret), as_cstr(username, "username"),
+        as_optional_cstr(credential_name, "credential_name"), byref(out),
+    )
     return json.loads(take_string(out))

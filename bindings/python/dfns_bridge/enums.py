@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Union
+from typing import Callable, Type, TypeVar, Union
 
 __all__ = [
     "CoseAlgorithm",
@@ -11,8 +11,30 @@ __all__ = [
     "AuthenticatorFlags",
     "AttestationKind",
     "InspectKind",
+    "KeyKind",
+    "Outcome",
     "AlgorithmLike",
 ]
+
+_E = TypeVar("_E", bound=enum.IntEnum)
+
+
+def _coerce(
+    enum_type: Type[_E], value: object, what: str, key: Callable[[str], str], unknown: str, expected: str
+) -> int:
+    """``value`` (a member of ``enum_type``, an int, or a name that ``key`` maps to a member's name)
+    as an int; TypeError for another type (bool included), ValueError for an unknown name."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        article = "an" if enum_type.__name__[0] in "AEIOU" else "a"
+        raise TypeError(
+            f"{what} must be {article} {enum_type.__name__}, an int or a name, not {type(value).__name__}"
+        )
+    if isinstance(value, int):
+        return int(value)
+    try:
+        return int(enum_type[key(value)])
+    except KeyError:
+        raise ValueError(f"unknown {unknown} {value!r}; expected {expected}") from None
 
 
 class CoseAlgorithm(enum.IntEnum):
@@ -113,17 +135,10 @@ class AttestationKind(enum.IntEnum):
 
 def coerce_attestation_kind(value: Union[AttestationKind, int, str]) -> int:
     """Accepts an :class:`AttestationKind`, its int, or "none" / "packed-self" / "packed_self"."""
-    if isinstance(value, bool):
-        raise TypeError("attestation must be an AttestationKind, an int or a name, not bool")
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str):
-        key = value.strip().upper().replace("-", "_")
-        try:
-            return int(AttestationKind[key])
-        except KeyError:
-            raise ValueError(f"unknown attestation kind {value!r}; expected 'none' or 'packed-self'") from None
-    raise TypeError(f"attestation must be an AttestationKind, an int or a name, not {type(value).__name__}")
+    return _coerce(
+        AttestationKind, value, "attestation", lambda name: name.strip().upper().replace("-", "_"),
+        "attestation kind", "'none' or 'packed-self'",
+    )
 
 
 class InspectKind(enum.IntEnum):
@@ -136,24 +151,20 @@ class InspectKind(enum.IntEnum):
     COSE_KEY = 4
 
 
+_INSPECT_ALIASES = {"CLIENT_DATA_JSON": "CLIENT_DATA", "AUTH_DATA": "AUTHENTICATOR_DATA", "COSE": "COSE_KEY"}
+
+
+def _inspect_key(name: str) -> str:
+    key = name.strip().upper().replace("-", "_")
+    return _INSPECT_ALIASES.get(key, key)
+
+
 def coerce_inspect_kind(value: Union[InspectKind, int, str]) -> int:
     """Accepts an :class:`InspectKind`, its int, or a name such as "attestation_object"."""
-    if isinstance(value, bool):
-        raise TypeError("kind must be an InspectKind, an int or a name, not bool")
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str):
-        key = value.strip().upper().replace("-", "_")
-        aliases = {"CLIENT_DATA_JSON": "CLIENT_DATA", "AUTH_DATA": "AUTHENTICATOR_DATA", "COSE": "COSE_KEY"}
-        key = aliases.get(key, key)
-        try:
-            return int(InspectKind[key])
-        except KeyError:
-            raise ValueError(
-                f"unknown inspect kind {value!r}; expected one of "
-                + ", ".join(k.name.lower() for k in InspectKind)
-            ) from None
-    raise TypeError(f"kind must be an InspectKind, an int or a name, not {type(value).__name__}")
+    return _coerce(
+        InspectKind, value, "kind", _inspect_key,
+        "inspect kind", "one of " + ", ".join(k.name.lower() for k in InspectKind),
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -172,19 +183,10 @@ class KeyKind(enum.IntEnum):
 
 def coerce_key_kind(value: Union[KeyKind, int, str]) -> int:
     """Accepts a :class:`KeyKind`, its int, or a name ("P256", "p-256", "ed25519", "secp256k1", "rsa")."""
-    if isinstance(value, bool):
-        raise TypeError("key kind must be a KeyKind, an int or a name, not bool")
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, str):
-        key = value.strip().upper().replace("-", "").replace("_", "")
-        try:
-            return int(KeyKind[key])
-        except KeyError:
-            raise ValueError(
-                f"unknown key kind {value!r}; expected one of {', '.join(k.name for k in KeyKind)}"
-            ) from None
-    raise TypeError(f"key kind must be a KeyKind, an int or a name, not {type(value).__name__}")
+    return _coerce(
+        KeyKind, value, "key kind", lambda name: name.strip().upper().replace("-", "").replace("_", ""),
+        "key kind", "one of " + ", ".join(k.name for k in KeyKind),
+    )
 
 
 class Outcome(enum.IntEnum):
@@ -194,5 +196,3 @@ class Outcome(enum.IntEnum):
     PENDING = 2  #: 202 held by a policy (see ``approval_id``), or an entity "Pending"/"Executing"
     FAILED = 3  #: a 4xx/5xx answer, or an entity whose status is "Failed" or "Rejected"
 
-
-__all__ += ["KeyKind", "Outcome"]

@@ -14,6 +14,16 @@ class                              statuses    what failed
 :class:`AuthenticatorDataError`    -300s       RP ID hash, UP/UV/BE/BS flags, counters
 :class:`SignatureError`            -400s       keys, algorithms and signatures
 :class:`AttestationError`          -500s       attestation statements and trust
+:class:`TransportError`            -600s       no complete HTTP exchange (since 0.2)
+ :class:`TransportCallbackError`   -605        the host's transport callback failed
+:class:`ApiError`                  -700s       the Dfns API (http_status, error_id, request_id)
+ :class:`ApiResponseError`         -701        a success status with an unusable body
+ :class:`ReturnedSignatureError`   -702        a signature the API returned does not verify
+:class:`SignerError`               -800s       user-action signing (since 0.2)
+ :class:`SignerRequiredError`      -801        a user action is needed and there is no signer
+ :class:`SignerCallbackError`      -802        the host's signing callback failed
+ :class:`WrongPasswordError`       -803        wrong password / recovery code, altered envelope
+:class:`WebhookError`              -810        a webhook delivery was refused (``reason``)
 :class:`PolicyError`               -900        the policy cannot be used
 :class:`InternalError`             -999        an unexpected failure inside a dependency
 =================================  ==========  =========================================
@@ -46,6 +56,16 @@ __all__ = [
     "AttestationError",
     "PolicyError",
     "InternalError",
+    "TransportError",
+    "TransportCallbackError",
+    "ApiError",
+    "ApiResponseError",
+    "ReturnedSignatureError",
+    "SignerError",
+    "SignerRequiredError",
+    "SignerCallbackError",
+    "WrongPasswordError",
+    "WebhookError",
     "error_for_status",
 ]
 
@@ -208,62 +228,6 @@ class InternalError(DfnsError):
     """DFNS_ERR_INTERNAL (-999) and unknown codes: an unexpected failure inside a dependency."""
 
 
-_SPECIFIC: Dict[int, Type[DfnsError]] = {
-    Status.INVALID_ARGUMENT: InvalidArgumentError,
-    Status.NOT_FOUND: NotFoundError,
-    Status.UNSUPPORTED: UnsupportedError,
-    Status.INVALID_POLICY: PolicyError,
-    Status.INTERNAL: InternalError,
-}
-
-
-def _family(status: int) -> Type[DfnsError]:
-    code = -int(status)
-    if 1 <= code <= 99:
-        return CallingError
-    if 100 <= code <= 199:
-        return MalformedInputError
-    if 200 <= code <= 299:
-        return ClientDataError
-    if 300 <= code <= 399:
-        return AuthenticatorDataError
-    if 400 <= code <= 499:
-        return SignatureError
-    if 500 <= code <= 599:
-        return AttestationError
-    if 900 <= code <= 998:
-        return PolicyError
-    return InternalError
-
-
-def error_for_status(status: int, name: str, message: str = "", function: str = "") -> DfnsError:
-    """The exception instance for a failure status (the most specific class that fits)."""
-    cls: Optional[Type[DfnsError]] = _SPECIFIC.get(int(status))
-    if cls is None:
-        cls = _family(status)
-    return cls(status, name, message, function)
-
-
-# ------------------------------------------------------------------------------------------------
-# Since 0.2: the Dfns client, signers and Dfns cryptography
-#
-# =====================================  ==========  =========================================
-# class                                  statuses    what failed
-# =====================================  ==========  =========================================
-# :class:`TransportError`                -600s       no complete HTTP exchange
-#  :class:`TransportCallbackError`       -605        the host's transport callback failed
-# :class:`ApiError`                      -700s       the Dfns API (http_status, error_id, request_id)
-#  :class:`ApiResponseError`             -701        a success status with an unusable body
-#  :class:`ReturnedSignatureError`       -702        a signature the API returned does not verify
-# :class:`SignerError`                   -800s       user-action signing
-#  :class:`SignerRequiredError`          -801        a user action is needed and there is no signer
-#  :class:`SignerCallbackError`          -802        the host's signing callback failed
-#  :class:`WrongPasswordError`           -803        wrong password / recovery code, altered envelope
-# :class:`WebhookError`                  -810        a webhook delivery was refused (``reason``)
-# =====================================  ==========  =========================================
-# ------------------------------------------------------------------------------------------------
-
-
 class TransportError(DfnsError):
     """Transport failures (-600 .. -699): no complete HTTP exchange (connect, timeout, TLS, ...)."""
 
@@ -371,26 +335,39 @@ class WebhookError(DfnsError):
         return head if head and " " not in head else ""
 
 
-_SPECIFIC.update(
-    {
-        Status.TRANSPORT_CALLBACK: TransportCallbackError,
-        Status.API: ApiError,
-        Status.API_INVALID_RESPONSE: ApiResponseError,
-        Status.RETURNED_SIGNATURE_INVALID: ReturnedSignatureError,
-        Status.SIGNER: SignerError,
-        Status.SIGNER_REQUIRED: SignerRequiredError,
-        Status.SIGNER_CALLBACK: SignerCallbackError,
-        Status.WRONG_PASSWORD: WrongPasswordError,
-        Status.WEBHOOK_INVALID: WebhookError,
-    }
-)
+_SPECIFIC: Dict[int, Type[DfnsError]] = {
+    Status.INVALID_ARGUMENT: InvalidArgumentError,
+    Status.NOT_FOUND: NotFoundError,
+    Status.UNSUPPORTED: UnsupportedError,
+    Status.TRANSPORT_CALLBACK: TransportCallbackError,
+    Status.API: ApiError,
+    Status.API_INVALID_RESPONSE: ApiResponseError,
+    Status.RETURNED_SIGNATURE_INVALID: ReturnedSignatureError,
+    Status.SIGNER: SignerError,
+    Status.SIGNER_REQUIRED: SignerRequiredError,
+    Status.SIGNER_CALLBACK: SignerCallbackError,
+    Status.WRONG_PASSWORD: WrongPasswordError,
+    Status.WEBHOOK_INVALID: WebhookError,
+    Status.INVALID_POLICY: PolicyError,
+    Status.INTERNAL: InternalError,
+}
 
-_family_before_0_2 = _family
 
-
-def _family(status: int) -> Type[DfnsError]:  # type: ignore[no-redef]  # noqa: F811 - extends the 0.1 families
-    """The family class of a status, with the 0.2 ranges (codes this binding does not know yet too)."""
+def _family(status: int) -> Type[DfnsError]:
+    """The class of a status's family (codes this binding does not know yet included)."""
     code = -int(status)
+    if 1 <= code <= 99:
+        return CallingError
+    if 100 <= code <= 199:
+        return MalformedInputError
+    if 200 <= code <= 299:
+        return ClientDataError
+    if 300 <= code <= 399:
+        return AuthenticatorDataError
+    if 400 <= code <= 499:
+        return SignatureError
+    if 500 <= code <= 599:
+        return AttestationError
     if 600 <= code <= 699:
         return TransportError
     if 700 <= code <= 799:
@@ -399,18 +376,14 @@ def _family(status: int) -> Type[DfnsError]:  # type: ignore[no-redef]  # noqa: 
         return SignerError
     if code == 810:
         return WebhookError
-    return _family_before_0_2(status)
+    if 900 <= code <= 998:
+        return PolicyError
+    return InternalError
 
 
-__all__ += [
-    "TransportError",
-    "TransportCallbackError",
-    "ApiError",
-    "ApiResponseError",
-    "ReturnedSignatureError",
-    "SignerError",
-    "SignerRequiredError",
-    "SignerCallbackError",
-    "WrongPasswordError",
-    "WebhookError",
-]
+def error_for_status(status: int, name: str, message: str = "", function: str = "") -> DfnsError:
+    """The exception instance for a failure status (the most specific class that fits)."""
+    cls: Optional[Type[DfnsError]] = _SPECIFIC.get(int(status))
+    if cls is None:
+        cls = _family(status)
+    return cls(status, name, message, function)

@@ -29,14 +29,24 @@ exception had no cause): it is never swallowed, also when several threads sign a
 
 from __future__ import annotations
 
-import ctypes
-import json
 from ctypes import byref, c_char_p, c_void_p, memmove, string_at
 from typing import Any, Callable, Mapping, Optional, Union
 
 from . import _callbacks, _lib
-from ._handle import BytesLike, Handle, as_bytes, as_cstr
-from .errors import DfnsError
+from .authenticator import SoftwareAuthenticator
+from .errors import Status
+from ._handle import (
+    BytesLike,
+    Handle,
+    TextLike,
+    as_bytes,
+    as_cstr,
+    as_json_text,
+    as_optional_cstr,
+    as_secret_bytes,
+    as_text_bytes,
+    take_string,
+)
 
 __all__ = ["Signer", "SignFunction", "ecdsa_raw_to_der"]
 
@@ -46,60 +56,6 @@ _lib_ = _lib.lib
 #: signature out (bytes-like): Ed25519 raw R || S; P-256 / secp256k1 ECDSA over SHA-256 as ASN.1 DER
 #: (see :func:`ecdsa_raw_to_der` for raw r || s); RSA PKCS#1 v1.5 with SHA-256.
 SignFunction = Callable[[bytes], BytesLike]
-
-#: A string or bytes argument that goes to C as NUL-terminated text (PEM, envelopes).
-TextLike = Union[str, bytes]
-
-
-def _text_bytes(value: Any, what: str) -> bytes:
-    if isinstance(value, str):
-        return as_cstr(value, what)
-    return as_bytes(value, what)
-
-
-def _secret_bytes(value: Any, what: str) -> bytes:
-    """A password or recovery code as bytes (str is encoded as UTF-8)."""
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    return as_bytes(value, what)
-
-
-def _optional_cstr(value: Optional[str], what: str) -> Optional[bytes]:
-    return None if value is None else as_cstr(value, what)
-
-
-def take_string(ptr: c_void_p, *, secret: bool = False) -> str:
-    """Copies a library-allocated NUL-terminated string and releases it (wiped first when secret)."""
-    address = ptr.value
-    if not address:
-        return ""
-    try:
-        raw = string_at(address)
-        if secret:
-            ctypes_memset(address, len(raw))
-        return raw.decode("utf-8")
-    finally:
-        _lib_.dfns_free(address)
-
-
-def ctypes_memset(address: int, length: int) -> None:
-    """Zeroes ``length`` bytes at ``address`` (library memory holding a secret, before dfns_free)."""
-    ctypes.memset(address, 0, length)
-
-
-def as_json_text(value: Any, what: str) -> bytes:
-    """A JSON argument for C: text (str/bytes, sent as it is) or a value serialized compactly."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        text = bytes(value)
-        if b"\x00" in text:
-            raise ValueError(f"{what} must not contain NUL bytes")
-        return text
-    if isinstance(value, str):
-        return as_cstr(value, what)
-    try:
-        return as_cstr(json.dumps(value, separators=(",", ":"), ensure_ascii=False), what)
-    except TypeError as exc:
-        raise TypeError(f"{what} must be JSON text or a JSON-serializable value: {exc}") from None
 
 
 def ecdsa_raw_to_der(raw: BytesLike) -> bytes:
@@ -143,7 +99,7 @@ class _ExternalState(_callbacks.CallbackOwner):
 
 
 #: The value an external signer returns when the Python callable failed (any non-zero value fails).
-_CALLBACK_FAILED = -802
+_CALLBACK_FAILED = int(Status.SIGNER_CALLBACK)
 
 
 def _sign_trampoline(
@@ -174,10 +130,7 @@ def _sign_trampoline(
         signature_len[0] = len(sig)
         return 0
     except BaseException as exc:  # noqa: BLE001 - nothing may unwind into C
-        try:
-            _callbacks.record(exc, state)
-        except BaseException:  # noqa: BLE001
-            pass
+        _callbacks.record(exc, state)
         return _CALLBACK_FAILED
 
 
@@ -223,8 +176,8 @@ class Signer(Handle):
         :class:`~dfns_bridge.SignatureError` (``DFNS_ERR_UNSUPPORTED_ALGORITHM``: a key type a Key
         credential cannot have). The library wipes its own copy; Python's copies cannot be wiped.
         """
-        data = _text_bytes(private_key, "private_key")
-        cred = _optional_cstr(credential_id, "credential_id")
+        data = as_text_bytes(private_key, "private_key")
+        cred = as_optional_cstr(credential_id, "credential_id")
         out = _lib.SignerPtr()
         _lib_.dfns_signer_new_key(data, len(data), cred, byref(out))
         return cls(out, "key")
@@ -263,7 +216,7 @@ class Signer(Handle):
         if not callable(sign):
             raise TypeError(f"sign must be callable, not {type(sign).__name__}")
         cred = as_cstr(credential_id, "credential_id")
-        pub = _text_bytes(public_key, "public_key")
+        pub = as_text_bytes(public_key, "public_key")
         state = _ExternalState(sign)
         token = _callbacks.register(state)
         out = _lib.SignerPtr()
@@ -277,7 +230,7 @@ class Signer(Handle):
     @classmethod
     def webauthn(
         cls,
-        authenticator: Any,
+        authenticator: SoftwareAuthenticator,
         rp_id: str,
         origin: str,
         credential_id: BytesLike,
@@ -296,8 +249,6 @@ class Signer(Handle):
 
         Raises :class:`~dfns_bridge.NotFoundError` when the authenticator has no such credential.
         """
-        from .authenticator import SoftwareAuthenticator
-
         if not isinstance(authenticator, SoftwareAuthenticator):
             raise TypeError(f"authenticator must be a SoftwareAuthenticator, not {type(authenticator).__name__}")
         rp = as_cstr(rp_id, "rp_id")
@@ -330,13 +281,11 @@ class Signer(Handle):
         envelope: they cannot be told apart), :class:`~dfns_bridge.MalformedInputError` (not an
         envelope), :class:`~dfns_bridge.InvalidArgumentError` (empty password or username).
         """
-        env = as_cstr(encrypted_private_key, "encrypted_private_key")
-        pw = _secret_bytes(password, "password")
-        user = as_cstr(username, "username")
-        cred = _optional_cstr(credential_id, "credential_id")
-        out = _lib.SignerPtr()
-        _lib_.dfns_signer_new_password_protected_key(env, pw, len(pw), user, cred, byref(out))
-        return cls(out, "password_protected_key")
+        return cls._from_envelope(
+            _lib_.dfns_signer_new_password_protected_key, "password_protected_key",
+            as_cstr(encrypted_private_key, "encrypted_private_key"), as_secret_bytes(password, "password"),
+            username, credential_id,
+        )
 
     @classmethod
     def recovery_key(
@@ -351,13 +300,21 @@ class Signer(Handle):
         Raises :class:`~dfns_bridge.WrongPasswordError` (a code not of the D1-XXXXXX-… format, the
         wrong code or username, an altered envelope), :class:`~dfns_bridge.MalformedInputError`.
         """
-        env = as_cstr(encrypted_recovery_key, "encrypted_recovery_key")
-        code = _secret_bytes(recovery_code, "recovery_code")
-        user = as_cstr(username, "username")
-        cred = _optional_cstr(credential_id, "credential_id")
+        return cls._from_envelope(
+            _lib_.dfns_signer_new_recovery_key, "recovery_key",
+            as_cstr(encrypted_recovery_key, "encrypted_recovery_key"), as_secret_bytes(recovery_code, "recovery_code"),
+            username, credential_id,
+        )
+
+    @classmethod
+    def _from_envelope(
+        cls, new: Any, kind: str, envelope: bytes, secret: bytes, username: str, credential_id: Optional[str]
+    ) -> "Signer":
+        """A signer over a Dfns key envelope (``new``: the dfns_signer_new_* function of ``kind``)."""
         out = _lib.SignerPtr()
-        _lib_.dfns_signer_new_recovery_key(env, code, len(code), user, cred, byref(out))
-        return cls(out, "recovery_key")
+        new(envelope, secret, len(secret), as_cstr(username, "username"),
+            as_optional_cstr(credential_id, "credential_id"), byref(out))
+        return cls(out, kind)
 
     # -- use ----------------------------------------------------------------------------------------
 
@@ -389,15 +346,10 @@ class Signer(Handle):
         """
         text = as_json_text(challenge, "challenge")
         out = c_void_p()
-        raw = _SIGN_CHALLENGE
-        ptr = self._acquire()
-        try:
-            with _callbacks.frame(self._owner) as f:
-                rc = raw(ptr, text, byref(out))
-                error = _lib_error(rc, "dfns_signer_sign_challenge") if rc else None
-        finally:
-            self._release()
-        result = take_string(out) if out.value else ""
+        with _callbacks.frame(self._owner) as f:
+            rc = self._read(lambda p: _SIGN_CHALLENGE(p, text, byref(out)))
+            error = _lib.error_for(rc, "dfns_signer_sign_challenge") if rc else None
+        result = take_string(out)
         _callbacks.reraise(f, error, "dfns_signer_sign_challenge")
         if error is not None:
             raise error
@@ -409,13 +361,4 @@ class Signer(Handle):
 
 
 _SIGN_CHALLENGE = _lib.unchecked("dfns_signer_sign_challenge")
-
-
-def _lib_error(status: int, function: str) -> DfnsError:
-    """The exception for a failure status, read right after the call on the same thread."""
-    try:
-        _lib.raise_for(status, function)
-    except DfnsError as exc:
-        return exc
-    raise AssertionError("unreachable")  # pragma: no cover
 

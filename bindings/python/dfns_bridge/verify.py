@@ -352,10 +352,7 @@ def verify_assertion(
     ad = authenticator_data if type(authenticator_data) is bytes else as_bytes(authenticator_data, "authenticator_data")
     sig = signature if type(signature) is bytes else as_bytes(signature, "signature")
     chal = challenge if type(challenge) is bytes else as_bytes(challenge, "challenge")
-    if type(sign_count) is int and backup_eligible is None and 0 <= sign_count <= _UINT32_MAX:
-        count, be = sign_count, -1
-    else:
-        count, be = _check_counter(sign_count, backup_eligible)
+    count, be = _check_counter(sign_count, backup_eligible)
 
     if isinstance(public_key, PublicKey):
         out = _AssertionPtr()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Dict, Iterator, List, Type
 
 import pytest
 
@@ -59,3 +60,43 @@ def policy() -> Iterator["object"]:
 
     with Policy(RP_ID, ORIGIN) as p:
         yield p
+
+
+def assert_each_thread_gets_its_own_exception(
+    call: Callable[[], object],
+    expected: Type[BaseException],
+    own: Callable[[BaseException, str], bool],
+    rounds: int,
+    *,
+    prefix: str,
+    threads: int = 2,
+    timeout: float = 120,
+) -> None:
+    """Runs ``call()`` ``rounds`` times on each of ``threads`` threads started together (named
+    ``prefix-0``, ...) and asserts that every call raised ``expected`` for which
+    ``own(exc, thread_name)`` holds: an exception a callback raised reached the thread whose call
+    ran it, none was lost or delivered to the other thread."""
+    barrier = threading.Barrier(threads)
+    seen: Dict[str, List[str]] = {}
+
+    def worker() -> None:
+        name = threading.current_thread().name
+        got: List[str] = []
+        barrier.wait()
+        for _ in range(rounds):
+            try:
+                call()
+                got.append("no exception")
+            except expected as exc:
+                got.append("own" if own(exc, name) else f"foreign {exc}")
+            except BaseException as exc:  # noqa: BLE001 - recorded, and the assertion below fails
+                got.append(f"other {exc!r}")
+        seen[name] = got
+
+    names = [f"{prefix}-{i}" for i in range(threads)]
+    workers = [threading.Thread(target=worker, name=name) for name in names]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join(timeout)
+    assert seen == {name: ["own"] * rounds for name in names}

@@ -18,7 +18,6 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import hashlib
-import json
 import threading
 from ctypes import byref, c_int, c_size_t, c_uint8, c_uint32, c_void_p, string_at
 from pathlib import Path
@@ -28,6 +27,7 @@ import pytest
 
 import dfns_bridge as db
 from dfns_bridge import _lib, verify
+from dfns_bridge._handle import as_bytes
 from conftest import ORIGIN, RP_ID, vectors_dir
 from vectors import VectorRunner, b64url, load
 
@@ -391,10 +391,15 @@ def test_cose_path_from_eight_threads(authenticator) -> None:
         assert not failures, failures[:5]
 
 
-def test_json_of_client_data_is_untouched(policy, credential) -> None:
-    """The fast paths pass the caller's bytes objects as they are (no copy, no re-encoding)."""
+def test_bytes_like_arguments_on_both_fast_paths(policy, credential) -> None:
+    """``bytes`` arguments go to C as they are (no copy); bytearray and memoryview arguments are
+    accepted on both fast paths and give the same result."""
     cose, cdj, ad, sig = credential
-    before = (bytes(cose), bytes(cdj), bytes(ad), bytes(sig))
-    db.verify_assertion(policy, cose, cdj, ad, sig, CHALLENGE)
-    assert (cose, cdj, ad, sig) == before
-    assert json.loads(cdj)["type"] == "webauthn.get"
+    for data in (cose, cdj, ad, sig, CHALLENGE):
+        assert as_bytes(data, "argument") is data
+    expected = db.verify_assertion(policy, cose, cdj, ad, sig, CHALLENGE)
+    with db.PublicKey.from_cose(cose) as key:
+        for wrap in (bytearray, memoryview):
+            args = (wrap(cdj), wrap(ad), wrap(sig), wrap(CHALLENGE))
+            assert db.verify_assertion(policy, key, *args) == expected, wrap.__name__
+            assert db.verify_assertion(policy, wrap(cose), *args) == expected, wrap.__name__

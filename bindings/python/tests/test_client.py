@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import dfns_bridge as db
+from conftest import assert_each_thread_gets_its_own_exception
 from dfns_bridge import _callbacks
 
 from cryptography.exceptions import InvalidSignature
@@ -434,30 +435,13 @@ def test_external_signer_exceptions_from_two_threads_are_never_lost(
     signer, stats = hsm_signer(dfns, fail=lambda: HsmError(threading.current_thread().name))
     client = make_client(signer=signer)
     rounds = 8
-    barrier = threading.Barrier(2)
-    outcomes: Dict[str, List[Any]] = {}
-
-    def worker() -> None:
-        name = threading.current_thread().name
-        seen: List[Any] = []
-        barrier.wait()
-        for _ in range(rounds):
-            try:
-                client.request("POST", "/wallets", {"network": "EthereumSepolia"})
-                seen.append("no exception")
-            except HsmError as exc:
-                ok = str(exc) == name and isinstance(getattr(exc, "dfns_error", None), db.SignerCallbackError)
-                seen.append("own" if ok else f"foreign {exc}")
-            except BaseException as exc:  # noqa: BLE001
-                seen.append(f"other {exc!r}")
-        outcomes[name] = seen
-
-    threads = [threading.Thread(target=worker, name=f"signer-thread-{i}") for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert outcomes == {t.name: ["own"] * rounds for t in threads}
+    assert_each_thread_gets_its_own_exception(
+        lambda: client.request("POST", "/wallets", {"network": "EthereumSepolia"}),
+        HsmError,
+        lambda exc, name: str(exc) == name and isinstance(getattr(exc, "dfns_error", None), db.SignerCallbackError),
+        rounds,
+        prefix="signer-thread",
+    )
     assert stats["calls"] == 2 * rounds
 
 
@@ -554,27 +538,14 @@ def test_transport_exception_reaches_the_caller_and_is_not_retried(server: Tuple
         assert calls["n"] == 1
 
         # from two threads at once: each gets its own exception
-        barrier = threading.Barrier(2)
-        seen: Dict[str, List[str]] = {}
-
-        def worker() -> None:
-            name = threading.current_thread().name
-            barrier.wait()
-            got = []
-            for _ in range(20):
-                try:
-                    client.request("GET", "/wallets")
-                    got.append("no exception")
-                except ConnectionResetError as exc:
-                    got.append("own" if str(exc) == f"reset on {name}" else f"foreign {exc}")
-            seen[name] = got
-
-        threads = [threading.Thread(target=worker, name=f"transport-thread-{i}") for i in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert seen == {t.name: ["own"] * 20 for t in threads}
+        assert_each_thread_gets_its_own_exception(
+            lambda: client.request("GET", "/wallets"),
+            ConnectionResetError,
+            lambda exc, name: str(exc) == f"reset on {name}",
+            20,
+            prefix="transport-thread",
+            timeout=60,
+        )
 
 
 def test_transport_answers_that_break_the_contract(server: Tuple[str, FakeDfns]) -> None:
@@ -628,6 +599,10 @@ def test_the_transport_sees_the_request(server: Tuple[str, FakeDfns]) -> None:
     assert write.body == b'{"network":"EthereumSepolia"}'
     assert write.timeout == 7.0 and write.connect_timeout == 2.5
     assert json.loads(seen[0].body)["userActionPayload"] == '{"network":"EthereumSepolia"}'
+    # the credentials it carries are not written out by repr (logs, tracebacks)
+    text = repr(write)
+    assert TOKEN not in text and write.header("X-DFNS-USERACTION") not in text
+    assert "'authorization', '<redacted>'" in text.lower() and "tests/1" in text and f"{base}/wallets" in text
 
 
 def test_a_transport_may_call_the_library_again(server: Tuple[str, FakeDfns]) -> None:
@@ -640,9 +615,10 @@ def test_a_transport_may_call_the_library_again(server: Tuple[str, FakeDfns]) ->
         with db.Client("https://api.example.test", TOKEN, transport=relay) as outer:
             result = outer.request("GET", "/wallets")
             assert result.request_id == "relayed" and result.json()["items"] == WALLETS[:3]
+
         def failing_relay(request: db.HttpRequest) -> db.HttpResponse:
-                inner.request("GET", "/wallets/missing")
-                raise AssertionError("unreachable")
+            inner.request("GET", "/wallets/missing")
+            raise AssertionError("unreachable")
 
         # the inner call's ApiError, raised inside the outer transport, reaches the outer caller
         with db.Client("https://api.example.test", TOKEN, transport=failing_relay) as outer:

@@ -26,7 +26,7 @@ from dfns_bridge import _callbacks
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 
-from conftest import ORIGIN, RP_ID
+from conftest import ORIGIN, RP_ID, assert_each_thread_gets_its_own_exception
 
 
 def b64url(data: bytes) -> str:
@@ -273,29 +273,15 @@ def test_external_signer_exceptions_from_two_threads() -> None:
 
     signer = db.Signer.external(sign, public_pem, "hsm-5")
     challenge = json.dumps(challenge_for("hsm-5"))
-    barrier = threading.Barrier(2)
-    seen: Dict[str, List[str]] = {}
-
-    def worker() -> None:
-        name = threading.current_thread().name
-        got = []
-        barrier.wait()
-        for _ in range(50):
-            try:
-                signer.sign_challenge(challenge)
-                got.append("no exception")
-            except HsmError as exc:
-                got.append("own" if str(exc) == name and isinstance(exc.dfns_error, db.SignerCallbackError)
-                           else f"foreign {exc}")
-        seen[name] = got
-
-    threads = [threading.Thread(target=worker, name=f"hsm-thread-{i}") for i in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    signer.close()
-    assert seen == {t.name: ["own"] * 50 for t in threads}
+    with signer:
+        assert_each_thread_gets_its_own_exception(
+            lambda: signer.sign_challenge(challenge),
+            HsmError,
+            lambda exc, name: str(exc) == name and isinstance(getattr(exc, "dfns_error", None), db.SignerCallbackError),
+            50,
+            prefix="hsm-thread",
+            timeout=60,
+        )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -344,6 +330,26 @@ def test_password_protected_key_round_trip() -> None:
         db.unwrap_private_key("AAAA", "pw", "carol")
     with pytest.raises(db.SignatureError):
         db.wrap_private_key(db.generate_key(db.KeyKind.ED25519).private_key_pem, "pw", "carol")
+
+
+def test_a_secret_that_is_not_utf8_is_refused_without_keeping_it() -> None:
+    """A password with a lone surrogate: the ValueError must not reach the password (a
+    UnicodeEncodeError holds the whole string in its args, and error reporters serialize causes
+    and contexts)."""
+    password = "hunter2-\ud800-secret"
+    key = db.generate_key(db.KeyKind.P256)
+    for call in (
+        lambda: db.wrap_private_key(key.private_key_pem, password, "carol"),
+        lambda: db.Signer.password_protected_key("AAAA", password, "carol"),
+        lambda: db.create_recovery_key("Y2gt", password, "carol"),
+        lambda: db.verify_webhook(password, b"{}", "sha256=" + "00" * 32),
+    ):
+        with pytest.raises(ValueError, match="not encodable as UTF-8") as info:
+            call()
+        error = info.value
+        assert not isinstance(error, UnicodeError)
+        assert error.__cause__ is None and error.__context__ is None
+        assert "hunter2" not in repr(error.args)
 
 
 def test_reference_wrapped_key(reference: Dict[str, Any]) -> None:
