@@ -66,9 +66,10 @@ BATCH = 32  # calls between clock reads
 WINDOW = 0.25  # seconds: each run is measured in windows of this length and its best window is kept
 
 
-def run_for(seconds: float, op: Callable[[], object]) -> Tuple[float, float]:
-    """Calls ``op`` in batches for ``seconds``, measured in windows of WINDOW seconds; returns the
-    best window's (calls per wall second, CPU seconds of this thread per call)."""
+def run_for(seconds: float, op: Callable[[], object], batch: int = BATCH, min_calls: int = 1) -> Tuple[float, float]:
+    """Calls ``op`` in batches of ``batch`` for ``seconds``, measured in windows of WINDOW seconds
+    (longer when needed to hold ``min_calls`` calls); returns the best window's (calls per wall
+    second, CPU seconds of this thread per call). bench/python_client_bench.py uses it too."""
     window = min(WINDOW, seconds)
     best_rate, best_cpu = 0.0, float("inf")
     start = time.perf_counter()
@@ -79,11 +80,11 @@ def run_for(seconds: float, op: Callable[[], object]) -> Tuple[float, float]:
         cpu_start = time.thread_time()
         deadline = w_start + window
         while True:
-            for _ in range(BATCH):
+            for _ in range(batch):
                 op()
-            calls += BATCH
+            calls += batch
             now = time.perf_counter()
-            if now >= deadline:
+            if now >= deadline and calls >= min_calls:
                 break
         best_rate = max(best_rate, calls / (now - w_start))
         best_cpu = min(best_cpu, (time.thread_time() - cpu_start) / calls)

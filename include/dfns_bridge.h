@@ -69,14 +69,14 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define DFNS_BRIDGE_VERSION_MAJOR 0
-#define DFNS_BRIDGE_VERSION_MINOR 2
+#define DFNS_BRIDGE_VERSION_MINOR 3
 #define DFNS_BRIDGE_VERSION_PATCH 0
-#define DFNS_BRIDGE_VERSION_STRING "0.2.0"
+#define DFNS_BRIDGE_VERSION_STRING "0.3.0"
 /** MAJOR * 10000 + MINOR * 100 + PATCH, as dfns_version_number() returns it. */
 #define DFNS_BRIDGE_VERSION_NUMBER \
     (DFNS_BRIDGE_VERSION_MAJOR * 10000 + DFNS_BRIDGE_VERSION_MINOR * 100 + DFNS_BRIDGE_VERSION_PATCH)
 
-/** The library's version string, e.g. "0.2.0".
+/** The library's version string, e.g. "0.3.0".
  *  Returns: a static string; never NULL, never freed. Thread-safe. */
 DFNS_API const char *DFNS_NONNULL dfns_version(void);
 
@@ -886,6 +886,45 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_recovery_key_create(
     const char *DFNS_NULLABLE username, const char *DFNS_NULLABLE credential_name,
     char *DFNS_NULLABLE *DFNS_NULLABLE credential_json);
 
+/** Creates a passkey on the software authenticator for a Dfns registration or credential
+ *  challenge (POST /auth/registration/init or /delegated, POST /auth/credentials/init with kind
+ *  "Fido2"), as the end user's device does (since 0.3). From the challenge: `challenge` (the
+ *  clientData challenge, verbatim), `user.id` (the user handle, at most 64 bytes), `user.name`,
+ *  `pubKeyCredParams` (the first algorithm the authenticator supports), `attestation` ("none" or
+ *  absent: a none statement; otherwise packed self attestation). The deprecated `rp` is ignored.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (not a JSON object, a member missing or of the wrong
+ *           type, empty rp_id or origin), DFNS_ERR_UNSUPPORTED_ALGORITHM (no algorithm of
+ *           pubKeyCredParams is one the authenticator creates: ES256, EdDSA, ES256K, RS256),
+ *           DFNS_ERR_SIGNER (key generation failed).
+ *  In:  authenticator: keeps the new credential. rp_id, origin: the relying party configured for
+ *           the passkeys, e.g. "app.example.com" and "https://app.example.com".
+ *       challenge_json: the challenge as received. credential_name: the optional credentialName, or NULL.
+ *  Out: credential_json: {"credentialKind":"Fido2","credentialInfo":{"credId","clientData",
+ *           "attestationData"}[,"credentialName"]}, compact: the firstFactorCredential of a
+ *           registration, or the body of POST /auth/credentials with the challengeIdentifier added;
+ *           release with dfns_free.
+ *       signer: NULL, or receives a user-verifying passkey signer for the new credential (as
+ *           dfns_signer_new_webauthn); free with dfns_signer_free.
+ *  Thread-safe (the authenticator locks). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_fido2_credential_create(
+    const dfns_authenticator_t *DFNS_NULLABLE authenticator, const char *DFNS_NULLABLE rp_id,
+    const char *DFNS_NULLABLE origin, const char *DFNS_NULLABLE challenge_json,
+    const char *DFNS_NULLABLE credential_name, char *DFNS_NULLABLE *DFNS_NULLABLE credential_json,
+    dfns_signer_t *DFNS_NULLABLE *DFNS_NULLABLE signer);
+
+/** Signs an account recovery with a recovery key (since 0.3): a key.get assertion over base64url of
+ *  the compact JSON of `new_credentials_json` (written from its parsed value, members in order),
+ *  the `recovery` member of POST /auth/recover/user.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (not a JSON object), DFNS_ERR_UNSUPPORTED (a signer
+ *           that is not from dfns_signer_new_recovery_key), DFNS_ERR_SIGNER.
+ *  In:  new_credentials_json: the newCredentials object sent with it
+ *           ({"firstFactorCredential":…[,"recoveryCredential":…]}).
+ *  Out: recovery_json: {"kind":"RecoveryKey","credentialAssertion":{…}}, compact; release with dfns_free.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_signer_sign_recovery(
+    const dfns_signer_t *DFNS_NULLABLE signer, const char *DFNS_NULLABLE new_credentials_json,
+    char *DFNS_NULLABLE *DFNS_NULLABLE recovery_json);
+
 /* @@SIGNERS@@ (declarations of this section go above this line) */
 
 /* ----------------------------------------------------------------------------------------------
@@ -927,7 +966,10 @@ typedef struct dfns_client_options {
                                              secp256k1, Message on Ed25519) against the key before returning them [1] */
     int allow_insecure_http;            /**< accept http:// base URLs for hosts that are not loopback [0] */
     const char *DFNS_NULLABLE user_agent_suffix; /**< appended to the User-Agent ("dfns-bridge/<version>") after a space [NULL] */
-    const char *DFNS_NULLABLE ca_bundle_path;    /**< a PEM CA bundle for the libcurl transport instead of the system's [NULL] */
+    const char *DFNS_NULLABLE ca_bundle_path;    /**< a PEM CA bundle for the libcurl transport instead of the system's [NULL:
+                                                      SSL_CERT_FILE or SSL_CERT_DIR when set, else libcurl's default
+                                                      bundle when it exists, else the first of the usual Linux
+                                                      locations (Debian, Fedora/RHEL, openSUSE, Alpine) that does] */
 } dfns_client_options;
 
 /** Sets every option to its default and `struct_size` to the given size.
@@ -1074,7 +1116,8 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_request(
  *  `body_json`, for another device (the end user's) to sign, e.g. with dfns_signer_sign_challenge.
  *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (as for dfns_client_request, or a request that needs
  *           no user action: send it directly), DFNS_ERR_API (here *no* result: the status and error
- *           are in dfns_last_error), DFNS_ERR_TRANSPORT_*, DFNS_ERR_API_INVALID_RESPONSE.
+ *           are in dfns_last_error; dfns_client_delegated_init_with_result also hands back the answer),
+ *           DFNS_ERR_TRANSPORT_*, DFNS_ERR_API_INVALID_RESPONSE.
  *  Out: challenge_json: {"method":…,"path":…,"body":…,"challenge":{…}}, compact JSON: hand it to
  *           the device (it signs its "challenge") and keep it for dfns_client_delegated_complete;
  *           release with dfns_free.
@@ -1082,6 +1125,18 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_request(
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_delegated_init(
     const dfns_client_t *DFNS_NULLABLE client, const char *DFNS_NULLABLE method, const char *DFNS_NULLABLE path,
     const char *DFNS_NULLABLE body_json, char *DFNS_NULLABLE *DFNS_NULLABLE challenge_json);
+
+/** dfns_client_delegated_init, and the answer of a refused challenge request (since 0.3).
+ *  Returns: as dfns_client_delegated_init, except DFNS_ERR_API: *result is then set as well (the
+ *           challenge request's HTTP status, Dfns error id, request id, headers and body; the
+ *           caller frees it), as dfns_client_request does.
+ *  Out: challenge_json: as dfns_client_delegated_init; release with dfns_free.
+ *       result: set only with DFNS_ERR_API, NULL otherwise; free with dfns_result_free.
+ *  Thread-safe on a shared client. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_delegated_init_with_result(
+    const dfns_client_t *DFNS_NULLABLE client, const char *DFNS_NULLABLE method, const char *DFNS_NULLABLE path,
+    const char *DFNS_NULLABLE body_json, char *DFNS_NULLABLE *DFNS_NULLABLE challenge_json,
+    dfns_result_t *DFNS_NULLABLE *DFNS_NULLABLE result);
 
 /** Step two: exchanges the device's signed first factor for a user-action token (POST /auth/action)
  *  and sends the request of `challenge_json` exactly as it was at step one. Nothing is retried.
@@ -1134,6 +1189,27 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_request_id(
  *  Out: approval_id: borrowed NUL-terminated string, valid until the result is freed. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_approval_id(
     const dfns_result_t *DFNS_NULLABLE result, const char *DFNS_NULLABLE *DFNS_NULLABLE approval_id);
+
+/** The number of header fields of the answer, a repeated name counted once per field (since 0.3).
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_header_count(
+    const dfns_result_t *DFNS_NULLABLE result, size_t *DFNS_NULLABLE count);
+
+/** Header field `index` of the answer, in the order received (since 0.3).
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (index >= the count; both NULL).
+ *  Out: name, value: borrowed NUL-terminated strings (the value without surrounding spaces), valid
+ *           until the result is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_header_at(
+    const dfns_result_t *DFNS_NULLABLE result, size_t index, const char *DFNS_NULLABLE *DFNS_NULLABLE name,
+    const char *DFNS_NULLABLE *DFNS_NULLABLE value);
+
+/** The value of the first header field named `name`, compared without regard to ASCII case, e.g.
+ *  "retry-after" (since 0.3).
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (no such field; *value is NULL).
+ *  Out: value: borrowed NUL-terminated string, valid until the result is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_result_header(
+    const dfns_result_t *DFNS_NULLABLE result, const char *DFNS_NULLABLE name,
+    const char *DFNS_NULLABLE *DFNS_NULLABLE value);
 
 /* @@CLIENT@@ (declarations of this section go above this line) */
 

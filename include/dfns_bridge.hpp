@@ -185,7 +185,7 @@ inline bool operator!=(bytes_view a, bytes_view b) noexcept { return !(a == b); 
  * Versions, status names, errors
  * ------------------------------------------------------------------------------------------- */
 
-/** The library's version string, e.g. "0.2.0" (dfns_version). Static; thread-safe. */
+/** The library's version string, e.g. "0.3.0" (dfns_version). Static; thread-safe. */
 inline const char *version() noexcept { return dfns_version(); }
 
 /** The library's version number, MAJOR * 10000 + MINOR * 100 + PATCH (dfns_version_number). */
@@ -834,6 +834,56 @@ inline Assertion verify_assertion_hash(const Policy &policy, const StoredCredent
     return Assertion(result);
 }
 
+/** The values of an assertion verified by verify_assertion_cose (dfns_assertion_info): a plain,
+ *  owning value with no handle behind it (copyable, unlike Assertion). */
+struct AssertionInfo {
+    /** The new signature counter to store. */
+    std::uint32_t sign_count = 0;
+    /** The authenticator data flags byte (dfns::FLAG_*). */
+    std::uint8_t flags = 0;
+    /** Whether the counter did not increase and the policy only flags it (see
+     *  Policy::flag_sign_count_regression). */
+    bool sign_count_regressed = false;
+    /** The authenticator extension outputs as CBOR (a map); empty when there are none. */
+    std::vector<std::uint8_t> extensions;
+
+    /** Whether the user was verified (UV). */
+    bool user_verified() const noexcept { return (flags & FLAG_UV) != 0; }
+};
+
+/** Imports a stored COSE_Key and verifies an assertion response with it in one call, for relying
+ *  parties that keep only the credential's COSE bytes (dfns_assertion_verify_cose, since 0.2): the
+ *  same outcome as PublicKey::from_cose followed by verify_assertion, without a key or assertion
+ *  handle. The library's extensions buffer is copied into the result and released before returning.
+ *  In: cose_key: the stored COSE_Key bytes (strict CTAP2 canonical CBOR). sign_count: the last
+ *      stored counter. backup_eligible: the BE recorded at registration, or std::nullopt to skip
+ *      the BE consistency check. client_data_json, authenticator_data, signature: the response's
+ *      exact bytes. challenge: the challenge issued for this ceremony (not empty).
+ *  Throws: dfns::Error: the key is checked first, with the status PublicKey::from_cose would give
+ *          (DFNS_ERR_MALFORMED_CBOR, _TRAILING_BYTES, _MALFORMED_COSE_KEY, _UNSUPPORTED_ALGORITHM,
+ *          _INVALID_PUBLIC_KEY); then the DFNS_ERR_* of the first assertion check that failed
+ *          (e.g. DFNS_ERR_SIGNATURE_INVALID, _CHALLENGE_MISMATCH, _SIGN_COUNT_NOT_INCREASED);
+ *          DFNS_ERR_INVALID_ARGUMENT for an empty policy or an empty challenge.
+ *  Thread-safe on a shared policy. */
+inline AssertionInfo verify_assertion_cose(const Policy &policy, bytes_view cose_key, std::uint32_t sign_count,
+                                           std::optional<bool> backup_eligible, bytes_view client_data_json,
+                                           bytes_view authenticator_data, bytes_view signature, bytes_view challenge) {
+    dfns_assertion_info info{};
+    check(dfns_assertion_verify_cose(policy.get(), cose_key.data(), cose_key.size(), sign_count,
+                                     backup_eligible.has_value() ? (*backup_eligible ? 1 : 0) : -1,
+                                     client_data_json.data(), client_data_json.size(), authenticator_data.data(),
+                                     authenticator_data.size(), signature.data(), signature.size(), challenge.data(),
+                                     challenge.size(), &info));
+    // Owned by the caller now: released with dfns_free however the copy below ends.
+    const std::unique_ptr<std::uint8_t, void (*)(void *)> extensions(info.extensions, &dfns_free);
+    AssertionInfo result;
+    result.sign_count = info.sign_count;
+    result.flags = info.flags;
+    result.sign_count_regressed = info.sign_count_regressed != 0;
+    result.extensions = detail::copy_bytes(info.extensions, info.extensions_len);
+    return result;
+}
+
 /* ----------------------------------------------------------------------------------------------
  * Software authenticator
  * ------------------------------------------------------------------------------------------- */
@@ -1201,6 +1251,18 @@ public:
         return first_factor.str();
     }
 
+    /** Signs an account recovery with a recovery_key signer (dfns_signer_sign_recovery; since 0.3):
+     *  an assertion over base64url of the compact JSON of `new_credentials_json`.
+     *  Returns: the `recovery` member of POST /auth/recover/user ({"kind":"RecoveryKey",…}), compact JSON.
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT (not a JSON object), DFNS_ERR_UNSUPPORTED
+     *          (not a recovery key signer), DFNS_ERR_SIGNER. Thread-safe. */
+    std::string sign_recovery(std::string_view new_credentials_json) const {
+        const std::string credentials = detail::c_string(new_credentials_json);
+        detail::library_text recovery;
+        check(dfns_signer_sign_recovery(get(), credentials.c_str(), recovery.out()));
+        return recovery.str();
+    }
+
 private:
     /** password_protected_key and recovery_key: the C functions take the same arguments. */
     static Signer open_envelope(decltype(&dfns_signer_new_password_protected_key) open, std::string_view encrypted_key,
@@ -1381,6 +1443,36 @@ inline std::string generate_recovery_code() {
 inline std::string recovery_key_create(std::string_view challenge, bytes_view recovery_code, std::string_view username,
                                        std::optional<std::string_view> credential_name = std::nullopt) {
     return detail::create_credential(&dfns_recovery_key_create, challenge, recovery_code, username, credential_name);
+}
+
+/** A passkey made by create_fido2_credential: the credential to send and a signer for it. */
+struct Fido2Credential {
+    /** {"credentialKind":"Fido2","credentialInfo":{"credId","clientData","attestationData"}[,"credentialName"]}. */
+    std::string credential_json;
+    /** A user-verifying passkey signer over the new credential. */
+    Signer signer;
+};
+
+/** Creates a passkey on `authenticator` for a Dfns registration or credential challenge, as the end
+ *  user's device does (dfns_fido2_credential_create; since 0.3). See the C function for what is
+ *  read from the challenge.
+ *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_UNSUPPORTED_ALGORITHM or
+ *          DFNS_ERR_SIGNER. Thread-safe. */
+inline Fido2Credential create_fido2_credential(const Authenticator &authenticator, std::string_view rp_id,
+                                               std::string_view origin, std::string_view challenge_json,
+                                               std::optional<std::string_view> credential_name = std::nullopt) {
+    const std::string rp = detail::c_string(rp_id);
+    const std::string o = detail::c_string(origin);
+    const std::string challenge = detail::c_string(challenge_json);
+    const std::optional<std::string> name = detail::c_string_or_null(credential_name);
+    detail::library_text credential;
+    dfns_signer_t *signer = nullptr;
+    check(dfns_fido2_credential_create(authenticator.get(), rp.c_str(), o.c_str(), challenge.c_str(), detail::c_ptr(name),
+                                       credential.out(), &signer));
+    Fido2Credential created;
+    created.signer.reset(signer);
+    created.credential_json = credential.str();
+    return created;
 }
 
 /* ----------------------------------------------------------------------------------------------
@@ -1597,6 +1689,33 @@ public:
      *  std::nullopt when absent. */
     std::optional<std::string_view> approval_id() const { return optional_text(dfns_result_approval_id); }
 
+    /** The number of header fields of the answer (dfns_result_header_count; since 0.3). */
+    std::size_t header_count() const {
+        std::size_t count = 0;
+        check(dfns_result_header_count(get(), &count));
+        return count;
+    }
+
+    /** Header field `index` as {name, value}, in the order received, borrowed (dfns_result_header_at).
+     *  Throws: dfns::Error with DFNS_ERR_NOT_FOUND for index >= header_count(). */
+    std::pair<std::string_view, std::string_view> header_at(std::size_t index) const {
+        const char *name = nullptr;
+        const char *value = nullptr;
+        check(dfns_result_header_at(get(), index, &name, &value));
+        return {std::string_view(name != nullptr ? name : ""), std::string_view(value != nullptr ? value : "")};
+    }
+
+    /** The value of the first header field named `name` (ASCII case ignored), borrowed;
+     *  std::nullopt when absent (dfns_result_header). */
+    std::optional<std::string_view> header(std::string_view name) const {
+        const std::string wanted = detail::c_string(name);
+        const char *text = nullptr;
+        const int status = dfns_result_header(get(), wanted.c_str(), &text);
+        if (status == DFNS_ERR_NOT_FOUND) return std::nullopt;
+        check(status);
+        return text != nullptr ? std::optional<std::string_view>(text) : std::nullopt;
+    }
+
 private:
     std::optional<std::string_view> optional_text(int (*getter)(const dfns_result_t *, const char **)) const {
         const char *text = nullptr;
@@ -1606,6 +1725,20 @@ private:
         if (text == nullptr) return std::nullopt;
         return std::string_view(text);
     }
+};
+
+/** A dfns::Error for a 4xx/5xx answer that a call returning something else than a Result met
+ *  (Client::delegated_init: the challenge request refused), carrying that answer. */
+class ApiError : public Error {
+public:
+    ApiError(int status, std::string message, Result result)
+        : Error(status, std::move(message)), result_(std::make_shared<const Result>(std::move(result))) {}
+
+    /** The refused answer: HTTP status, Dfns error id, request id, headers, body. */
+    const Result &result() const noexcept { return *result_; }
+
+private:
+    std::shared_ptr<const Result> result_; // shared: exception objects are copied
 };
 
 /** A Dfns API client (dfns_client_t). See the section comment for errors and thread safety.
@@ -1690,18 +1823,23 @@ public:
      *  for another device to sign, e.g. with Signer::sign_challenge (dfns_client_delegated_init).
      *  Returns: {"method","path","body","challenge":{…}}, compact JSON: hand it to the device and
      *           keep it for delegated_complete.
-     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT (also for a request that needs no user
-     *          action), DFNS_ERR_API (here there is no result: status and error id are in the
-     *          message), DFNS_ERR_TRANSPORT_*, DFNS_ERR_API_INVALID_RESPONSE; or a host callback's
-     *          exception. */
+     *  Throws: dfns::ApiError (DFNS_ERR_API) when the API refuses the challenge request, with its
+     *          answer as result(); dfns::Error with DFNS_ERR_INVALID_ARGUMENT (also for a request
+     *          that needs no user action), DFNS_ERR_TRANSPORT_*, DFNS_ERR_API_INVALID_RESPONSE; or a
+     *          host callback's exception. */
     std::string delegated_init(std::string_view method, std::string_view path,
                                std::optional<std::string_view> body_json = std::nullopt) const {
         const std::string m = detail::c_string(method);
         const std::string p = detail::c_string(path);
         const std::optional<std::string> body = detail::c_string_or_null(body_json);
         detail::library_text challenge;
+        dfns_result_t *refused = nullptr;
         const detail::callback_scope scope;
-        scope.check(dfns_client_delegated_init(get(), m.c_str(), p.c_str(), detail::c_ptr(body), challenge.out()));
+        const int status = dfns_client_delegated_init_with_result(get(), m.c_str(), p.c_str(), detail::c_ptr(body),
+                                                                  challenge.out(), &refused);
+        Result answer(refused); // owns it whatever happens next
+        if (status == DFNS_ERR_API && answer) throw ApiError(status, dfns_last_error(), std::move(answer));
+        scope.check(status);
         return challenge.str();
     }
 

@@ -9,7 +9,8 @@
 #   3. examples/c/main.c            (the Delegated Signing walkthrough through the C API) and
 #      examples/c/verify.c          (WebAuthn verification), C11, gcc by default,
 #                                    -Wall -Wextra -Werror -pedantic;
-#   4. examples/cpp/main.cpp        (C++17 through include/dfns_bridge.hpp, g++ by default);
+#   4. examples/cpp/main.cpp        (the Delegated Signing walkthrough through include/dfns_bridge.hpp)
+#      and examples/cpp/verify.cpp  (WebAuthn verification), C++17, g++ by default;
 #   5. tests/cpp/test_cpp.cpp       (the wrapper tests; again with ASan + LeakSanitizer + UBSan,
 #                                    and, with the C examples, under valgrind with DFNS_VALGRIND=1);
 #   6. clang -fsyntax-only of the C and C++ sources with the same warnings, when clang/clang++ exist;
@@ -17,8 +18,11 @@
 #                                    C layer: dfns-swift-example, the walkthrough on DfnsClient, and
 #                                    dfns-swift-verify-example on DfnsWebAuthn; scratch path
 #                                    build/swift-example, built incrementally);
-#   8. examples/python/example.py   (when present; DFNS_BRIDGE_LIBRARY points at the .so and
-#                                    PYTHONPATH at bindings/python).
+#   8. examples/python/example.py   (the walkthrough through the ctypes binding, with an external
+#                                    signer on the `cryptography` package and a host transport on
+#                                    http.client) and examples/python/verify.py (WebAuthn
+#                                    verification), when present; DFNS_BRIDGE_LIBRARY points at the
+#                                    .so and PYTHONPATH at bindings/python.
 # Binaries go to build/examples/. Compilers: CC (gcc) and CXX (g++). Called by scripts/test.sh.
 set -euo pipefail
 
@@ -52,45 +56,10 @@ link=(-L "$lib" -ldfns_bridge "-Wl,-rpath,$lib")
 swiftpm=(env -u DFNS_BRIDGE_SHARED -u CC -u CXX swift)
 
 step "sandbox (sandbox/, in memory on loopback)"
-(cd sandbox && run "${swiftpm[@]}" build --product dfns-sandbox)
-sandbox_bin="$(cd sandbox && "${swiftpm[@]}" build --show-bin-path)/dfns-sandbox"
-sandbox_dir="$(mktemp -d "${TMPDIR:-/tmp}/dfns-examples.XXXXXX")"
-bootstrap="$sandbox_dir/bootstrap.json"
-sandbox_pid=""
-stop_sandbox() {
-    local status=$?
-    if [ -n "$sandbox_pid" ]; then
-        # SIGTERM: a graceful shutdown; SIGKILL if it has not ended 10 s later.
-        kill "$sandbox_pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do
-            kill -0 "$sandbox_pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$sandbox_pid" 2>/dev/null || true
-        wait "$sandbox_pid" 2>/dev/null || true
-        sandbox_pid=""
-    fi
-    if [ "$status" -ne 0 ] && [ -s "$sandbox_dir/sandbox.log" ]; then
-        echo "test-examples: the sandbox's log:" >&2
-        cat "$sandbox_dir/sandbox.log" >&2
-    fi
-    rm -rf "$sandbox_dir"
-}
-trap stop_sandbox EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-printf '+ %s\n' "$sandbox_bin --port 0 --bootstrap-file $bootstrap --log-level warning &"
-"$sandbox_bin" --port 0 --bootstrap-file "$bootstrap" --log-level warning > "$sandbox_dir/sandbox.log" 2>&1 &
-sandbox_pid=$!
-# The bootstrap file appears, complete (written atomically, mode 0600), once the server listens.
-for _ in $(seq 1 300); do
-    [ -s "$bootstrap" ] && break
-    kill -0 "$sandbox_pid" 2>/dev/null || fail "dfns-sandbox exited before it wrote $bootstrap"
-    sleep 0.1
-done
-[ -s "$bootstrap" ] || fail "dfns-sandbox did not write $bootstrap within 30 s"
-cat "$sandbox_dir/sandbox.log"
-export DFNS_SANDBOX_BOOTSTRAP="$bootstrap"
+# shellcheck source=lib/sandbox.sh
+source "$root/scripts/lib/sandbox.sh"
+sandbox_start || fail "the sandbox did not start"
+bootstrap="$DFNS_SANDBOX_BOOTSTRAP"
 
 step "C examples (examples/c)"
 run "$cc" -std=c11 "${warnings[@]}" -I include examples/c/main.c "${link[@]}" -o "$out/example_c"
@@ -98,9 +67,11 @@ run "$out/example_c" "$bootstrap"
 run "$cc" -std=c11 "${warnings[@]}" -I include examples/c/verify.c "${link[@]}" -o "$out/example_c_verify"
 run "$out/example_c_verify"
 
-step "C++ example (examples/cpp)"
+step "C++ examples (examples/cpp)"
 run "$cxx" -std=c++17 "${warnings[@]}" -I include examples/cpp/main.cpp "${link[@]}" -o "$out/example_cpp"
-run "$out/example_cpp"
+run "$out/example_cpp" "$bootstrap"
+run "$cxx" -std=c++17 "${warnings[@]}" -I include examples/cpp/verify.cpp "${link[@]}" -o "$out/example_cpp_verify"
+run "$out/example_cpp_verify"
 
 step "C++ wrapper tests (tests/cpp)"
 run "$cxx" -std=c++17 "${warnings[@]}" -g -pthread -I include tests/cpp/test_cpp.cpp "${link[@]}" -o "$out/test_cpp"
@@ -124,8 +95,8 @@ if [ "${DFNS_VALGRIND:-0}" = "1" ]; then
     vglib="$out/valgrind-lib"
     mkdir -p "$vglib"
     run strip --strip-debug -o "$vglib/libdfns_bridge.so.0" "$(readlink -f "$lib/libdfns_bridge.so.0")"
-    # example_c reads the sandbox's bootstrap file from DFNS_SANDBOX_BOOTSTRAP.
-    for program in test_cpp example_c example_c_verify example_cpp; do
+    # example_c and example_cpp read the sandbox's bootstrap file from DFNS_SANDBOX_BOOTSTRAP.
+    for program in test_cpp example_c example_c_verify example_cpp example_cpp_verify; do
         run env LD_LIBRARY_PATH="$vglib" valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
             --show-leak-kinds=definite,indirect --error-exitcode=99 "$out/$program"
     done
@@ -133,7 +104,7 @@ fi
 
 if command -v clang++ >/dev/null; then
     step "clang++ (syntax and warnings only)"
-    for source in examples/cpp/main.cpp tests/cpp/test_cpp.cpp; do
+    for source in examples/cpp/main.cpp examples/cpp/verify.cpp tests/cpp/test_cpp.cpp; do
         run clang++ -std=c++17 "${warnings[@]}" -I include -fsyntax-only "$source"
     done
 fi
@@ -153,9 +124,13 @@ run "$swift_bin/dfns-swift-verify-example"
 
 step "Python example (examples/python)"
 if [ -f examples/python/example.py ]; then
-    # The binding from the source tree (bindings/python) ahead of any installed copy.
-    run env DFNS_BRIDGE_LIBRARY="$lib/libdfns_bridge.so.0" PYTHONPATH="$root/bindings/python${PYTHONPATH:+:$PYTHONPATH}" \
-        python3 examples/python/example.py
+    # The binding from the source tree (bindings/python) ahead of any installed copy. The walkthrough's
+    # external signer needs the cryptography package (scripts/test-python.sh installs it for pytest).
+    python3 -c 'import cryptography' 2>/dev/null || run python3 -m pip install --quiet cryptography \
+        || fail "cannot install the cryptography package the Python example needs"
+    pyenv=(env DFNS_BRIDGE_LIBRARY="$lib/libdfns_bridge.so.0" PYTHONPATH="$root/bindings/python${PYTHONPATH:+:$PYTHONPATH}")
+    run "${pyenv[@]}" python3 examples/python/example.py "$bootstrap"
+    run "${pyenv[@]}" python3 examples/python/verify.py
 else
     echo "skipped: examples/python/example.py is not there"
 fi

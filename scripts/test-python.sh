@@ -9,10 +9,12 @@
 #      libraries the library needs beyond the manylinux base system grafted into dfns_bridge.libs/;
 #   4. tests/wheel/check-wheel.sh on it: `auditwheel show` finds no library outside the wheel and the
 #      manylinux whitelist; installs it into a fresh venv (offline: --no-index), checks with ldd that
-#      every library resolves and each one the wheel carries from the wheel, runs
-#      examples/python/example.py from another directory with that venv's python and without
-#      DFNS_BRIDGE_LIBRARY, and repeats that with the system copies of the grafted libraries hidden
-#      (a mount namespace, when root).
+#      every library resolves and each one the wheel carries from the wheel, starts a sandbox
+#      (scripts/lib/sandbox.sh: builds sandbox/, so Swift must be on PATH) and runs the walkthrough
+#      examples/python/example.py (with `cryptography` installed into the venv from a local wheel
+#      cache, build/python/deps, filled from PyPI the first time) and examples/python/verify.py from
+#      another directory with that venv's python and without DFNS_BRIDGE_LIBRARY, and repeats that
+#      with the system copies of the grafted libraries hidden (a mount namespace, when root).
 # Exits non-zero if any step fails (every step runs; the summary names the failures).
 #
 #   scripts/test-python.sh [pytest arguments...]      e.g. scripts/test-python.sh -x -k conformance

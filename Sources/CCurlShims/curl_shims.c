@@ -36,6 +36,13 @@ CURLcode dfns_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
 
+CURLcode dfns_curl_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value) {
+    char *text = NULL;
+    CURLcode code = curl_easy_getinfo(handle, info, &text);
+    *value = text;
+    return code;
+}
+
 size_t dfns_curl_error_size(void) {
     return CURL_ERROR_SIZE;
 }

@@ -118,6 +118,12 @@ final class CurlTransfer: @unchecked Sendable {
         try options.set(CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2, "CURLOPT_SSLVERSION")
         if let caBundlePath = configuration.caBundlePath {
             try options.set(CURLOPT_CAINFO, string: caBundlePath, "CURLOPT_CAINFO")
+        } else {
+            switch CurlTrustStore.system {
+            case .libcurlDefault: break
+            case .file(let path): try options.set(CURLOPT_CAINFO, string: path, "CURLOPT_CAINFO")
+            case .directory(let path): try options.set(CURLOPT_CAPATH, string: path, "CURLOPT_CAPATH")
+            }
         }
 
         try options.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout), "CURLOPT_CONNECTTIMEOUT_MS")

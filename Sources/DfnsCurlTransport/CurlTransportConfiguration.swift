@@ -26,8 +26,10 @@ public struct CurlTransportConfiguration: Sendable, Hashable {
     /// Go, Python and Rust Dfns SDKs use). Clamped like ``connectTimeout``.
     public var timeout: Duration
     /// A PEM file of CA certificates to trust instead of the system bundle (`CURLOPT_CAINFO`), or
-    /// `nil` for libcurl's default (on Debian, `/etc/ssl/certs/ca-certificates.crt`). Peer and host
-    /// name verification stay on either way.
+    /// `nil` for the system's: `SSL_CERT_FILE` or `SSL_CERT_DIR` when set, else libcurl's default
+    /// when it exists (on Debian, `/etc/ssl/certs/ca-certificates.crt`), else the first bundle found
+    /// where Linux distributions keep theirs (see `CurlTrustStore`). Peer and host name
+    /// verification stay on either way.
     public var caBundlePath: String?
     /// Appended to the `User-Agent` after a space, e.g. `my-service/1.4`, or `nil`. A request that
     /// carries its own `User-Agent` header sends that instead.

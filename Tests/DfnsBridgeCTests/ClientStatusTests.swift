@@ -44,12 +44,4 @@ import Testing
         #expect(status(.transport(TransportError(.timeout, "x")), recorded: recorder) == DFNS_ERR_TRANSPORT_TIMEOUT)
         #expect(status(.signer("returned 7"), recorded: recorder) == DFNS_ERR_SIGNER_CALLBACK)
     }
-
-    @Test func signatureKeyIds() {
-        #expect(ReturnedSignatures.signatureKeyId("/keys/k1/signatures") == "k1")
-        #expect(ReturnedSignatures.signatureKeyId("/keys/k1/signatures?x=1") == "k1")
-        #expect(ReturnedSignatures.signatureKeyId("/keys/k1/signatures/s1") == nil)
-        #expect(ReturnedSignatures.signatureKeyId("/keys//signatures") == nil)
-        #expect(ReturnedSignatures.signatureKeyId("/wallets/w1/signatures") == nil)
-    }
 }

@@ -101,6 +101,13 @@ struct EndpointTests {
         // The key is fetched once per client, not once per signature.
         #expect(fake.requests("GET", "/keys/k1").count == 1)
         guard case .completed = try await keys.sign("k2", .message(Array("hello".utf8))) else { Issue.record("ed25519 not completed"); return }
+        // The delegated path checks what comes back too: the end user's device signs the user
+        // action, the backend (no signer) completes it, and a good signature is handed out...
+        let backend = DfnsAPIClient(baseURL: try BaseURL(fake.baseURL), transport: CurlTransport(), authToken: "sa-token")
+        let device = try fake.keySigner()
+        let body = Array(#"{"kind":"Hash","hash":"0x"#.utf8) + Array(Hex.encode(digest).utf8) + Array(#""}"#.utf8)
+        let good = try await backend.delegatedInit(.post, "/keys/k1/signatures", body: body)
+        _ = try await backend.delegatedComplete(good, firstFactor: try await device.sign(good.challenge))
         tamper.withLock { $0 = true }
         await #expect {
             _ = try await keys.sign("k1", .hash(digest))
@@ -108,6 +115,27 @@ struct EndpointTests {
             guard case DfnsError.signatureVerification = error else { return false }
             return true
         }
+        // ... and a bad one is refused, on the delegated path and through checkReturnedSignature.
+        let bad = try await backend.delegatedInit(.post, "/keys/k1/signatures", body: body)
+        await #expect {
+            _ = try await backend.delegatedComplete(bad, firstFactor: try await device.sign(bad.challenge))
+        } throws: { error in
+            guard case DfnsError.signatureVerification = error else { return false }
+            return true
+        }
+        let raw = try await client(fake).send(.post, "/keys/k1/signatures", body: body)   // a raw send checks nothing
+        await #expect {
+            try await backend.checkReturnedSignature(in: raw, method: .post, path: "/keys/k1/signatures?source=raw", body: body)
+        } throws: { error in
+            guard case DfnsError.signatureVerification = error else { return false }
+            return true
+        }
+        // Other paths, and the option off, are left alone.
+        try await backend.checkReturnedSignature(in: raw, method: .post, path: "/keys/k1/signatures/s1", body: body)
+        try await backend.checkReturnedSignature(in: raw, method: .post, path: "/wallets/k1/signatures", body: body)
+        var trusting = backend
+        trusting.verifyReturnedSignatures = false
+        try await trusting.checkReturnedSignature(in: raw, method: .post, path: "/keys/k1/signatures", body: body)
         #expect(fake.failures.isEmpty)
     }
 

@@ -24,9 +24,23 @@ struct JSONParserTests {
     }
 
     @Test("rejects invalid UTF-8 and deep nesting")
-    func limits() {
+    func limits() throws {
         #expect(throws: JSONParseError.self) { try JSONParser().parse([0x22, 0xC3, 0x28, 0x22]) }
         #expect(throws: JSONParseError.self) { try JSONParser().parse(Array(String(repeating: "[", count: 100).utf8)) }
+        // Every shape of invalid UTF-8, in a plain string, before and after an escape, and as a
+        // member name: refused, never repaired.
+        let invalid: [[UInt8]] = [[0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xE2, 0x82], [0xF4, 0x90, 0x80, 0x80], [0x80]]
+        for bad in invalid {
+            for document in [[0x22] + bad + [0x22], [0x22, 0x61] + bad + [0x5C, 0x6E, 0x22], [0x22, 0x5C, 0x6E] + bad + [0x62, 0x22],
+                             [0x7B, 0x22] + bad + [0x22, 0x3A, 0x31, 0x7D]] {
+                #expect(throws: JSONParseError.self, "\(document)") { try JSONParser().parse(document) }
+            }
+        }
+        // Valid multi-byte text, U+FFFD itself included, is kept exactly.
+        for text in ["é", "日本語", "\u{FFFD}", "a\u{1F600}b", "x\u{FFFD}y"] {
+            #expect(try JSONParser().parse(Array("\"\(text)\"".utf8)) == .string(text))
+            #expect(try JSONParser().parse(Array("\"\(text)\\t\(text)\"".utf8)) == .string(text + "\t" + text))
+        }
         var small = JSONParser()
         small.maxLength = 4
         #expect(throws: JSONParseError.self) { try small.parse(Array("[1,2,3]".utf8)) }

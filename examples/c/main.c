@@ -1,9 +1,11 @@
 /* examples/c/main.c — Dfns Delegated Signing from C against a dfns-sandbox, with the C API only. This program is
- * the backend holding the service account; the end user's phone, "device A", is the library's software authenticator
- * (real attestations and assertions). Steps: (1) the service account from the sandbox's bootstrap file, (2) delegated
- * registration of an end user with a passkey on device A, (3) delegated login, (4) a wallet delegated to the user,
- * which the service account cannot sign for, (5) a Hash signature whose user action device A signs (delegated init,
- * sign, complete), verified locally. Usage: example_c BOOTSTRAP_FILE (or DFNS_SANDBOX_BOOTSTRAP); exit status 0 if all pass. */
+ * the backend holding the service account; the end user's phones, devices A and B, are the library's software
+ * authenticator (real attestations and assertions). Steps: (1) the service account from the sandbox's bootstrap file,
+ * (2) delegated registration of an end user with a passkey on device A and a recovery key, (3) delegated login, (4) a
+ * wallet delegated to the user, which the service account cannot sign for, (5) a Hash signature whose user action
+ * device A signs (delegated init, sign, complete), verified locally, (6) device A lost: the recovery code registers a
+ * passkey on device B, which signs where A's passkey is refused. Usage: example_c BOOTSTRAP_FILE (or
+ * DFNS_SANDBOX_BOOTSTRAP); exit status 0 if all pass. */
 #include "dfns_bridge.h"
 
 #include <stdarg.h>
@@ -43,31 +45,6 @@ static int json_str(const char *json, const char *within, const char *name, char
     return *json == '"';
 }
 
-static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/* base64url without padding, as Dfns sends WebAuthn fields; out holds 4 * len / 3 + 4 chars. */
-static void b64url(const uint8_t *in, size_t len, char *out) {
-    for (size_t i = 0; i < len; i += 3) {
-        size_t left = len - i < 3 ? len - i : 3;
-        uint32_t v = (uint32_t)in[i] << 16 | (left > 1 ? (uint32_t)in[i + 1] << 8 : 0) | (left > 2 ? in[i + 2] : 0);
-        for (size_t k = 0; k <= left; k++) *out++ = B64URL[v >> (18 - 6 * k) & 63];
-    }
-    *out = '\0';
-}
-
-/* Decodes base64url without padding; returns the byte count, 0 for bad input. */
-static size_t unb64url(const char *in, uint8_t *out, size_t cap) {
-    uint32_t v = 0;
-    size_t n = 0, bits = 0;
-    if (strlen(in) * 3 / 4 > cap) return 0;
-    for (const char *p; *in; in++) {
-        if (!(p = strchr(B64URL, *in))) return 0;
-        v = v << 6 | (uint32_t)(p - B64URL);
-        if ((bits += 6) >= 8) out[n++] = (uint8_t)(v >> (bits -= 8));
-    }
-    return n;
-}
-
 static char buf[16384]; /* the body of the last answer */
 
 /* Copies the body of *result (of a call that returned `status`) into buf, says why it was refused or
@@ -92,20 +69,18 @@ static int call(const dfns_client_t *client, const char *method, const char *pat
 }
 
 int main(int argc, char **argv) {
-    static char boot[8192], body[8192], cd[2048], att[4096], base[256], org[128], token[2048], cred[128], pem[2048];
-    static char rp[256], origin[256], username[64], user[128], temp[2048], chal[256], cred_a[256], kind[32], utoken[2048];
-    static char wallet[128], key[128], pub[160], owner[128], hex[65], path[256], state[32], r[80], s[80], enc[300];
+    static char boot[8192], body[8192], request[16384], base[256], org[128], token[2048], cred[128], pem[2048], rp[256];
+    static char origin[256], username[64], user[128], temp[2048], chal[256], kind[32], utoken[2048], envelope[2048];
+    static char wallet[128], key[128], pub[160], owner[128], hex[65], path[256], state[32], r[80], s[80], enc[300], rid[128];
     static const uint8_t digest[32] = "Delegated Signing from C: tx 1"; /* stands in for a transaction's hash */
-    const char *file = argc > 1 ? argv[1] : getenv("DFNS_SANDBOX_BOOTSTRAP"), *recid = NULL;
-    dfns_signer_t *service = NULL, *device_a = NULL;
-    dfns_client_t *backend = NULL, *as_user = NULL;
-    dfns_authenticator_t *phone = NULL;
-    dfns_response_t *passkey = NULL;
+    const char *file = argc > 1 ? argv[1] : getenv("DFNS_SANDBOX_BOOTSTRAP"), *recid = NULL, *cred_a = "", *cred_b = "";
+    dfns_signer_t *service = NULL, *device_a = NULL, *device_b = NULL, *recovery_key = NULL;
+    dfns_client_t *backend = NULL, *as_user = NULL, *recovering = NULL;
+    dfns_authenticator_t *phone_a = NULL, *phone_b = NULL;
     dfns_result_t *result = NULL;
-    char *challenge = NULL, *assertion = NULL;
-    const uint8_t *id = NULL, *client_data = NULL, *attestation = NULL;
-    size_t n = 0, id_len = 0, client_data_len = 0, attestation_len = 0;
-    uint8_t raw[128];
+    char *passkey = NULL, *code = NULL, *recovery = NULL, *challenge = NULL, *assertion = NULL, *proof = NULL;
+    size_t n = 0;
+    int status = DFNS_OK;
     struct timespec now;
     FILE *f = file ? fopen(file, "r") : NULL;
 
@@ -127,29 +102,25 @@ int main(int argc, char **argv) {
 
     timespec_get(&now, TIME_UTC); /* a new end user per run */
     snprintf(username, sizeof username, "alice-c-%lld%03ld@example.com", (long long)now.tv_sec, now.tv_nsec / 1000000);
-    printf("\n[2] Delegated registration of %s with a passkey on device A\n", username);
+    printf("\n[2] Delegated registration of %s: a passkey on device A and a recovery key\n", username);
     snprintf(body, sizeof body, "{\"email\":\"%s\",\"kind\":\"EndUser\"}", username);
     NEED(call(backend, "POST", "/auth/registration/delegated", body) == 200 && json_str(buf, "\"user\":", "id", user, sizeof user) &&
-         json_str(buf, NULL, "temporaryAuthenticationToken", temp, sizeof temp) && json_str(buf, NULL, "challenge", chal, sizeof chal) &&
-         (n = unb64url(chal, raw, sizeof raw)) > 0, "the service account opened the registration of user %s for device A", user);
-    /* On device A (a real phone: navigator.credentials.create): the challenge string is base64url
-     * of the bytes to sign; the user handle is user.id. */
-    TRY(dfns_authenticator_new(&phone));
-    TRY(dfns_authenticator_register(phone, rp, origin, raw, n, DFNS_COSE_ES256, DFNS_ATTESTATION_PACKED_SELF,
-                                    (const uint8_t *)user, strlen(user), 1, &passkey));
-    TRY(dfns_response_get(passkey, DFNS_RESPONSE_CREDENTIAL_ID, &id, &id_len));
-    TRY(dfns_response_get(passkey, DFNS_RESPONSE_CLIENT_DATA_JSON, &client_data, &client_data_len));
-    TRY(dfns_response_get(passkey, DFNS_RESPONSE_ATTESTATION_OBJECT, &attestation, &attestation_len));
-    NEED(id_len < 150 && client_data_len < 1500 && attestation_len < 3000, "device A created an ES256 passkey (packed attestation)");
-    b64url(id, id_len, cred_a);
-    b64url(client_data, client_data_len, cd);
-    b64url(attestation, attestation_len, att);
-    snprintf(body, sizeof body, "{\"firstFactorCredential\":{\"credentialKind\":\"Fido2\",\"credentialInfo\":"
-             "{\"credId\":\"%s\",\"clientData\":\"%s\",\"attestationData\":\"%s\"}}}", cred_a, cd, att);
+         json_str(buf, NULL, "temporaryAuthenticationToken", temp, sizeof temp) && json_str(buf, NULL, "challenge", chal, sizeof chal),
+         "the service account opened the registration of user %s for device A", user);
+    /* On device A (a real phone: navigator.credentials.create): a passkey for the challenge, and a signer over it. */
+    TRY(dfns_authenticator_new(&phone_a));
+    TRY(dfns_fido2_credential_create(phone_a, rp, origin, buf, "device A", &passkey, &device_a));
+    TRY(dfns_signer_credential_id(device_a, &cred_a));
+    /* The recovery code is a secret the user writes down (never printed in full); it seals a recovery key. */
+    TRY(dfns_recovery_code_generate(&code));
+    TRY(dfns_recovery_key_create(chal, (const uint8_t *)code, strlen(code), username, "recovery code", &recovery));
+    NEED(json_str(recovery, NULL, "credId", rid, sizeof rid), "device A created passkey %s; recovery key %s, "
+         "sealed by code %.6s\u2026", cred_a, rid, code);
+    snprintf(body, sizeof body, "{\"firstFactorCredential\":%s,\"recoveryCredential\":%s}", passkey, recovery);
     TRY(dfns_client_new(base, temp, NULL, NULL, &as_user)); /* the user's calls: no signer of its own */
     NEED(call(as_user, "POST", "/auth/registration", body) / 100 == 2 &&
          json_str(buf, "\"credential\":", "kind", kind, sizeof kind) && strcmp(kind, "Fido2") == 0,
-         "end user registered with device A's passkey %s as first factor", cred_a);
+         "end user registered: device A's passkey as first factor, the recovery key as recovery credential");
 
     printf("\n[3] Delegated login: the backend obtains the end user's token\n");
     snprintf(body, sizeof body, "{\"username\":\"%s\"}", username);
@@ -171,28 +142,58 @@ int main(int argc, char **argv) {
     printf("\n[5] A Hash signature: the user action goes to device A, which signs it\n");
     TRY(dfns_client_delegated_init(as_user, "POST", path, body, &challenge));
     SAY("the user-action challenge of POST %s goes to device A", path);
-    TRY(dfns_signer_new_webauthn(phone, rp, origin, id, id_len, 1, &device_a)); /* on device A */
-    TRY(dfns_signer_sign_challenge(device_a, challenge, &assertion));
+    TRY(dfns_signer_sign_challenge(device_a, challenge, &assertion)); /* on device A */
     NEED(answer(dfns_client_delegated_complete(as_user, challenge, assertion, &result), &result) / 100 == 2 &&
          json_str(buf, NULL, "status", state, sizeof state) && strcmp(state, "Signed") == 0 &&
          json_str(buf, "\"signature\":", "r", r, sizeof r) && json_str(buf, "\"signature\":", "s", s, sizeof s) &&
          (recid = strstr(buf, "\"recid\":")) != NULL,
          "device A's assertion exchanged for a user-action token, request sent: signature %s (r, s, recid)", state);
-    int verified = dfns_returned_signature_verify(DFNS_KEY_SECP256K1, pub, digest, sizeof digest, r, s, atoi(recid + 8),
-                                                  json_str(buf, "\"signature\":", "encoded", enc, sizeof enc) ? enc : NULL, 0);
-    check(verified == DFNS_OK, "verified here (%s): the key recovered from r, s, recid is the wallet's", dfns_status_name(verified));
+    status = dfns_returned_signature_verify(DFNS_KEY_SECP256K1, pub, digest, sizeof digest, r, s, atoi(recid + 8),
+                                            json_str(buf, "\"signature\":", "encoded", enc, sizeof enc) ? enc : NULL, 0);
+    check(status == DFNS_OK, "verified here (%s): the key recovered from r, s, recid is the wallet's", dfns_status_name(status));
     check(answer(dfns_client_delegated_complete(as_user, challenge, assertion, &result), &result) / 100 == 4,
           "the same signed challenge sent again: refused (a user action is single use)");
 
+    printf("\n[6] Device A lost: the recovery code registers a passkey on device B, which signs\n");
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"credentialId\":\"%s\"}", username, rid);
+    NEED(call(backend, "POST", "/auth/recover/user/delegated", body) == 200 &&
+         json_str(buf, NULL, "encryptedRecoveryKey", envelope, sizeof envelope) &&
+         json_str(buf, NULL, "temporaryAuthenticationToken", temp, sizeof temp),
+         "the service account opened the recovery with recovery credential %s", rid);
+    TRY(dfns_authenticator_new(&phone_b)); /* on device B: a passkey for the recovery's challenge */
+    dfns_free(passkey), passkey = NULL;
+    TRY(dfns_fido2_credential_create(phone_b, rp, origin, buf, "device B", &passkey, &device_b));
+    TRY(dfns_signer_credential_id(device_b, &cred_b));
+    snprintf(body, sizeof body, "{\"firstFactorCredential\":%s}", passkey); /* the newCredentials */
+    /* The user types the code; the recovery key signs the new credentials, binding them to this recovery. */
+    TRY(dfns_signer_new_recovery_key(envelope, (const uint8_t *)code, strlen(code), username, rid, &recovery_key));
+    TRY(dfns_signer_sign_recovery(recovery_key, body, &proof));
+    snprintf(request, sizeof request, "{\"recovery\":%s,\"newCredentials\":%s}", proof, body);
+    TRY(dfns_client_new(base, temp, NULL, NULL, &recovering));
+    NEED(call(recovering, "POST", "/auth/recover/user", request) / 100 == 2 &&
+         json_str(buf, "\"user\":", "id", owner, sizeof owner) && strcmp(owner, user) == 0,
+         "account recovered with the code; device B's passkey %s registered", cred_b);
+    check(call(as_user, "GET", "/auth/credentials", NULL) == 401, "the user's token from before the recovery: refused");
+    snprintf(body, sizeof body, "{\"username\":\"%s\"}", username);
+    NEED(call(backend, "POST", "/auth/login/delegated", body) == 200 && json_str(buf, NULL, "token", utoken, sizeof utoken) &&
+         dfns_client_set_auth_token(as_user, utoken) == DFNS_OK, "a new login token for the user");
+    dfns_free(challenge), dfns_free(assertion), challenge = assertion = NULL;
+    snprintf(body, sizeof body, "{\"kind\":\"Hash\",\"hash\":\"0x%s\"}", hex);
+    TRY(dfns_client_delegated_init(as_user, "POST", path, body, &challenge));
+    status = dfns_signer_sign_challenge(device_a, challenge, &assertion);
+    check(status == DFNS_ERR_SIGNER, "device A's old passkey, no longer allowed, does not sign: %s", dfns_status_name(status));
+    if (status == DFNS_OK) dfns_free(assertion), assertion = NULL; /* (it should not have signed) */
+    TRY(dfns_signer_sign_challenge(device_b, challenge, &assertion));
+    check(answer(dfns_client_delegated_complete(as_user, challenge, assertion, &result), &result) / 100 == 2 &&
+          json_str(buf, NULL, "status", state, sizeof state) && strcmp(state, "Signed") == 0,
+          "device B signed the user action of POST %s: signature %s", path, state);
+
 done:
     printf("\n%d of %d checks passed\n", checks - failures, checks);
-    dfns_free(assertion);
-    dfns_free(challenge);
-    dfns_signer_free(&device_a);
-    dfns_response_free(&passkey);
-    dfns_authenticator_free(&phone);
-    dfns_client_free(&as_user);
-    dfns_client_free(&backend);
-    dfns_signer_free(&service);
+    if (code) memset(code, 0, strlen(code)); /* the recovery code is a secret: wiped before it is released */
+    dfns_free(code), dfns_free(recovery), dfns_free(passkey), dfns_free(challenge), dfns_free(assertion), dfns_free(proof);
+    dfns_signer_free(&recovery_key), dfns_signer_free(&device_b), dfns_signer_free(&device_a), dfns_signer_free(&service);
+    dfns_authenticator_free(&phone_b), dfns_authenticator_free(&phone_a);
+    dfns_client_free(&recovering), dfns_client_free(&as_user), dfns_client_free(&backend);
     return failures ? 1 : 0;
 }

@@ -128,6 +128,9 @@ static int fake_route(fake_t *f, const dfns_http_request *req, dfns_http_respons
     if (ua == NULL || strncmp(ua, "dfns-bridge/", 12) != 0) violation(f, req, "no library User-Agent");
 
     if (path_is(req, "POST", "/auth/action/init")) {
+        if (body_has(req, "\"userActionHttpPath\":\"/keys/forbidden/signatures\""))
+            return respond(resp, 403, "{\"error\":{\"id\":\"Forbidden\",\"status\":403,\"message\":\"not yours\"}}",
+                           "req-init-403");
         if (!body_has(req, "\"userActionHttpMethod\":\"POST\"") || find_header(req, "X-DFNS-USERACTION") != NULL)
             violation(f, req, "challenge request without the method, or with a user action");
         char body[768];
@@ -640,6 +643,31 @@ static void test_requests(void) {
         CHECK_OK(dfns_result_request_id(r, &s));
         CHECK(s && strcmp(s, "req-404") == 0, "request id %s", s ? s : "(null)");
         CHECK(strstr(result_body(r), "no such thing") != NULL, "error body %s", result_body(r));
+        /* Headers, in the order sent, looked up without regard to case */
+        const char *name = NULL;
+        CHECK_OK(dfns_result_header_count(r, &len));
+        CHECK(len == 3, "header count %zu", len);
+        CHECK_OK(dfns_result_header_at(r, 0, &name, &s));
+        CHECK(name && s && strcmp(name, "Content-Type") == 0 && strcmp(s, "application/json") == 0, "header 0 %s: %s",
+              name ? name : "(null)", s ? s : "(null)");
+        CHECK_OK(dfns_result_header_at(r, 2, &name, &s));
+        CHECK(name && s && strcmp(name, "X-Request-ID") == 0 && strcmp(s, "req-404") == 0, "header 2");
+        CHECK_STATUS(DFNS_ERR_NOT_FOUND, dfns_result_header_at(r, 3, &name, &s));
+        CHECK(name == NULL && s == NULL, "no field 3: outputs NULL");
+        CHECK_STATUS(DFNS_ERR_NOT_FOUND, dfns_result_header_at(r, (size_t)-1, &name, &s));
+        CHECK_OK(dfns_result_header(r, "x-request-id", &s));
+        CHECK(s && strcmp(s, "req-404") == 0, "x-request-id %s", s ? s : "(null)");
+        CHECK_OK(dfns_result_header(r, "CONTENT-LENGTH", &s));
+        CHECK(s && atoi(s) == (int)strlen(result_body(r)), "content-length %s", s ? s : "(null)");
+        CHECK_STATUS(DFNS_ERR_NOT_FOUND, dfns_result_header(r, "Retry-After", &s));
+        CHECK(s == NULL, "absent header: NULL");
+        CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT, dfns_result_header(r, NULL, &s));
+        CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT, dfns_result_header(NULL, "x-request-id", &s));
+        CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT, dfns_result_header(r, "x-request-id", NULL));
+        CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT, dfns_result_header_count(NULL, &len));
+        CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT, dfns_result_header_count(r, NULL));
+        CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT, dfns_result_header_at(r, 0, NULL, &s));
+        CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT, dfns_result_header_at(r, 0, &name, NULL));
     }
     dfns_result_free(&r);
 
@@ -719,6 +747,33 @@ static void test_requests(void) {
     CHECK(r == NULL, "no result for a refused delegated signature");
     dfns_free(k3_challenge);
     dfns_free(k3_factor);
+    /* A challenge request the server refuses: dfns_client_delegated_init gives the status only,
+     * dfns_client_delegated_init_with_result the answer as well */
+    static const char forbidden_path[] = "/keys/forbidden/signatures";
+    char *refused = NULL;
+    CHECK_STATUS(DFNS_ERR_API, dfns_client_delegated_init(server, "POST", forbidden_path, hash_body, &refused));
+    CHECK(refused == NULL && strstr(dfns_last_error(), "Forbidden") != NULL, "message %s", dfns_last_error());
+    CHECK_STATUS(DFNS_ERR_API, dfns_client_delegated_init_with_result(server, "POST", forbidden_path, hash_body, &refused, &r));
+    CHECK(refused == NULL && r != NULL, "DFNS_ERR_API: no challenge, a result");
+    if (r) {
+        CHECK_OK(dfns_result_http_status(r, &v));
+        CHECK(v == 403, "status %d", v);
+        CHECK_OK(dfns_result_error_id(r, &s));
+        CHECK(s && strcmp(s, "Forbidden") == 0, "error id %s", s ? s : "(null)");
+        CHECK_OK(dfns_result_request_id(r, &s));
+        CHECK(s && strcmp(s, "req-init-403") == 0, "request id %s", s ? s : "(null)");
+    }
+    dfns_result_free(&r);
+    r = (dfns_result_t *)&v; /* not NULL: a success must clear it */
+    CHECK_OK(dfns_client_delegated_init_with_result(server, "POST", "/wallets", "{\"network\":\"EthereumSepolia\"}", &refused, &r));
+    CHECK(refused != NULL && r == NULL, "a success gives the challenge and no result");
+    dfns_free(refused);
+    refused = NULL;
+    CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT,
+                 dfns_client_delegated_init_with_result(server, "POST", "/wallets", "{}", &refused, NULL));
+    CHECK_STATUS(DFNS_ERR_INVALID_ARGUMENT,
+                 dfns_client_delegated_init_with_result(server, "POST", "/wallets", "{}", NULL, &r));
+    CHECK(r == NULL, "outputs cleared on an argument error");
     /* A first factor the server refuses: DFNS_ERR_API with a result */
     CHECK_STATUS(DFNS_ERR_API, dfns_client_delegated_complete(server, challenge, "{\"kind\":\"Key\"}", &r));
     CHECK(r != NULL, "DFNS_ERR_API gives a result");
@@ -766,7 +821,18 @@ static void *client_worker(void *arg) {
     for (int i = 0; i < g_iterations; i++) {
         dfns_result_t *r = NULL;
         int s, v = 0;
-        switch ((i + id) % 3) {
+        switch ((i + id) % 4) {
+        case 3: {
+            /* The 0.3 additions: a refused challenge request with its answer, and header lookups. */
+            char *challenge = NULL;
+            const char *rid = NULL;
+            s = dfns_client_delegated_init_with_result(g_shared, "POST", "/keys/forbidden/signatures", "{\"kind\":\"Hash\"}",
+                                                        &challenge, &r);
+            if (s != DFNS_ERR_API || challenge != NULL || r == NULL || dfns_result_header(r, "x-request-id", &rid) != DFNS_OK ||
+                strcmp(rid, "req-init-403") != 0 || strstr(dfns_last_error(), "Forbidden") == NULL)
+                atomic_fetch_add(&g_thread_errors, 1);
+            break;
+        }
         case 0:
             s = dfns_client_request(g_shared, "POST", "/wallets", "{\"network\":\"EthereumSepolia\"}", &r);
             if (s != DFNS_OK || strstr(result_body(r), "\"wa-1\"") == NULL) {
@@ -821,7 +887,7 @@ static void test_threads(void) {
     CHECK(atomic_load(&f.violations) == 0, "%d requests broke the protocol under threads", atomic_load(&f.violations));
     int expected_signed = 0;
     for (int id = 0; id < THREADS; id++)
-        for (int i = 0; i < g_iterations; i++) expected_signed += ((i + id) % 3 == 0);
+        for (int i = 0; i < g_iterations; i++) expected_signed += ((i + id) % 4 == 0);
     CHECK(atomic_load(&f.signed_writes) == expected_signed, "%d signed writes, expected %d", atomic_load(&f.signed_writes), expected_signed);
     dfns_client_free(&g_shared);
 }

@@ -1164,6 +1164,116 @@ static void test_password_and_recovery(const test_key_t *p256) {
     secret_free(&code2);
 }
 
+/* dfns_fido2_credential_create and dfns_signer_sign_recovery: the device's side of registration and
+ * recovery (since 0.3). */
+static void test_credential_creation(void) {
+    dfns_policy_t *policy = test_policy();
+    dfns_authenticator_t *auth = NULL;
+    CHECK_OK(dfns_authenticator_new(&auth));
+    uint8_t challenge_bytes[32];
+    char challenge[64], json[1024];
+    rng_fill(challenge_bytes, sizeof challenge_bytes);
+    b64url_encode(challenge_bytes, sizeof challenge_bytes, challenge);
+    /* An algorithm the authenticator lacks comes first: the first supported one (EdDSA) is taken;
+     * the deprecated rp is ignored (the caller's rp_id is used). */
+    snprintf(json, sizeof json,
+             "{\"challenge\":\"%s\",\"user\":{\"id\":\"us-1\",\"name\":\"alice@example.org\",\"displayName\":\"Alice\"},"
+             "\"pubKeyCredParams\":[{\"type\":\"public-key\",\"alg\":-35},{\"type\":\"public-key\",\"alg\":-8},"
+             "{\"type\":\"public-key\",\"alg\":-7}],\"attestation\":\"direct\",\"rp\":{\"id\":\"ignored.example\",\"name\":\"x\"}}",
+             challenge);
+    char *credential = NULL;
+    dfns_signer_t *signer = NULL;
+    CHECK_OK(dfns_fido2_credential_create(auth, TEST_RP_ID, TEST_ORIGIN, json, "laptop", &credential, &signer));
+    if (credential && signer) {
+        char text[256];
+        uint8_t client_data[1024], attestation[2048];
+        CHECK(json_string(credential, "credentialKind", text, sizeof text) == 0 && strcmp(text, "Fido2") == 0, "kind: %s", credential);
+        CHECK(json_string(credential, "credentialName", text, sizeof text) == 0 && strcmp(text, "laptop") == 0, "name: %s", credential);
+        long cd = json_b64(credential, "clientData", client_data, sizeof client_data);
+        long ad = json_b64(credential, "attestationData", attestation, sizeof attestation);
+        CHECK(cd > 0 && ad > 0, "clientData / attestationData missing: %s", credential);
+        dfns_registration_t *reg = NULL;
+        if (cd > 0 && ad > 0)
+            CHECK_OK(dfns_registration_verify(policy, client_data, (size_t)cd, attestation, (size_t)ad, challenge_bytes,
+                                              sizeof challenge_bytes, &reg));
+        if (reg) {
+            const char *fmt = NULL;
+            dfns_public_key_t *key = NULL;
+            CHECK_OK(dfns_registration_format(reg, &fmt));
+            CHECK(fmt && strcmp(fmt, "packed") == 0, "attestation \"direct\" gives packed, got %s", fmt ? fmt : "-");
+            CHECK_OK(dfns_registration_public_key(reg, &key));
+            CHECK(dfns_public_key_alg(key) == DFNS_COSE_EDDSA, "algorithm %d, expected EdDSA", (int)dfns_public_key_alg(key));
+            dfns_public_key_free(&key);
+            dfns_registration_free(&reg);
+        }
+        /* The signer is the new passkey's. */
+        const char *id = NULL;
+        CHECK_OK(dfns_signer_credential_id(signer, &id));
+        CHECK(id && json_string(credential, "credId", text, sizeof text) == 0 && strcmp(id, text) == 0, "signer id %s", id ? id : "-");
+        challenge_json(json, sizeof json, "Y2gtZmlkbzI", "webauthn", text);
+        char *ff = sign_ok("Fido2 (created)", signer, json);
+        dfns_free(ff);
+    }
+    dfns_free(credential);
+    dfns_signer_free(&signer);
+
+    /* No signer wanted; attestation absent: a none statement, ES256 when pubKeyCredParams is empty. */
+    snprintf(json, sizeof json, "{\"challenge\":\"%s\",\"user\":{\"id\":\"us-2\",\"name\":\"bob\"},\"pubKeyCredParams\":[]}", challenge);
+    CHECK_OK(dfns_fido2_credential_create(auth, TEST_RP_ID, TEST_ORIGIN, json, NULL, &credential, NULL));
+    CHECK(credential && strstr(credential, "credentialName") == NULL, "no name given: %s", credential ? credential : "-");
+    dfns_free(credential);
+    credential = NULL;
+
+    /* Refusals: nothing is written. */
+    static const char *const bad[] = {
+        "[1]", "{\"user\":{\"id\":\"u\",\"name\":\"n\"}}", "{\"challenge\":\"Y2g\"}",
+        "{\"challenge\":\"Y2g\",\"user\":{\"id\":\"\",\"name\":\"n\"}}", "{\"challenge\":\"Y2g\",\"user\":{\"id\":\"u\"}}",
+        "{\"challenge\":\"Y2g\",\"user\":{\"id\":\"u\",\"name\":\"n\"},\"pubKeyCredParams\":[{\"type\":\"public-key\",\"alg\":\"-7\"}]}",
+        "{\"challenge\":\"not base64url!\",\"user\":{\"id\":\"u\",\"name\":\"n\"}}", "{\"challenge\":",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        signer = (dfns_signer_t *)&i;
+        int st = dfns_fido2_credential_create(auth, TEST_RP_ID, TEST_ORIGIN, bad[i], NULL, &credential, &signer);
+        CHECK(st == DFNS_ERR_INVALID_ARGUMENT && credential == NULL && signer == NULL, "challenge %s: %s, outputs %p %p", bad[i],
+              dfns_status_name(st), (void *)credential, (void *)signer);
+    }
+    snprintf(json, sizeof json, "{\"challenge\":\"%s\",\"user\":{\"id\":\"u\",\"name\":\"n\"},"
+             "\"pubKeyCredParams\":[{\"type\":\"public-key\",\"alg\":-35}]}", challenge);
+    EXPECT_FAIL(DFNS_ERR_UNSUPPORTED_ALGORITHM, dfns_fido2_credential_create(auth, TEST_RP_ID, TEST_ORIGIN, json, NULL, &credential, NULL));
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_fido2_credential_create(NULL, TEST_RP_ID, TEST_ORIGIN, json, NULL, &credential, NULL));
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_fido2_credential_create(auth, NULL, TEST_ORIGIN, json, NULL, &credential, NULL));
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_fido2_credential_create(auth, TEST_RP_ID, "", json, NULL, &credential, NULL));
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_fido2_credential_create(auth, TEST_RP_ID, TEST_ORIGIN, NULL, NULL, &credential, NULL));
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_fido2_credential_create(auth, TEST_RP_ID, TEST_ORIGIN, json, NULL, NULL, NULL));
+
+    /* Recovery: the assertion is over base64url of the compact JSON of the new credentials,
+     * written from the parsed value (the spacing of the text given does not matter). */
+    const uint8_t *pw = (const uint8_t *)REF_WRAP_PASSWORD;
+    CHECK_OK(dfns_signer_new_recovery_key(REF_WRAP_ENVELOPE, pw, strlen(REF_WRAP_PASSWORD), REF_WRAP_USERNAME, "cr-recovery", &signer));
+    dfns_public_key_t *ref_pub = envelope_public_key(REF_WRAP_ENVELOPE, REF_WRAP_PASSWORD, "alice@example.com");
+    char *recovery = NULL;
+    if (signer && ref_pub) {
+        CHECK_OK(dfns_signer_sign_recovery(signer, "{ \"firstFactorCredential\" : {\"a\": \"x/y\"},\n \"n\": [1, 2.5] }", &recovery));
+        check_key_first_factor("recovery", recovery, "RecoveryKey", "cr-recovery",
+                               "eyJmaXJzdEZhY3RvckNyZWRlbnRpYWwiOnsiYSI6IngveSJ9LCJuIjpbMSwyLjVdfQ", ref_pub);
+        dfns_free(recovery);
+        recovery = NULL;
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_signer_sign_recovery(signer, "[]", &recovery));
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_signer_sign_recovery(signer, "{\"a\":1,\"a\":2}", &recovery));
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_signer_sign_recovery(signer, NULL, &recovery));
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_signer_sign_recovery(signer, "{}", NULL));
+    }
+    dfns_public_key_free(&ref_pub);
+    dfns_signer_free(&signer);
+    /* Only a recovery key signs a recovery. */
+    CHECK_OK(dfns_signer_new_password_protected_key(REF_WRAP_ENVELOPE, pw, strlen(REF_WRAP_PASSWORD), REF_WRAP_USERNAME, NULL, &signer));
+    EXPECT_FAIL(DFNS_ERR_UNSUPPORTED, dfns_signer_sign_recovery(signer, "{}", &recovery));
+    dfns_signer_free(&signer);
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_signer_sign_recovery(NULL, "{}", &recovery));
+    dfns_authenticator_free(&auth);
+    dfns_policy_free(&policy);
+}
+
 /* ----------------------------------------------------------------------------------------------
  * 6. Webhooks
  * ------------------------------------------------------------------------------------------- */
@@ -1491,6 +1601,7 @@ int main(int argc, char **argv) {
         test_external_signers(keys);
         test_webauthn_signer();
         test_password_and_recovery(&keys[1]);
+        test_credential_creation();
         test_webhooks();
         test_returned_signatures(keys);
         test_threads(keys);

@@ -8,9 +8,11 @@
 // Covers: byte views; ES256 / EdDSA / ES256K / RS256 round trips with both attestation kinds;
 // key import/export and raw signature verification; the hash-only (CTAP) entry points;
 // exceptions with the right status and message for wrong challenges, origins, RP IDs, counters,
-// flags, algorithms and garbage input; move semantics (moved-from objects are empty, throw on use
-// and destruct safely); ownership hand-over (adopt / release / reset); inspection; several
-// threads sharing one policy, key and authenticator.
+// flags, algorithms and garbage input; dfns::verify_assertion_cose (the one-call path from stored
+// COSE bytes: the values of verify_assertion, and the from_cose / verify_assertion statuses for
+// wrong COSE bytes, tampered signatures, challenges, counters and BE); move semantics (moved-from
+// objects are empty, throw on use and destruct safely); ownership hand-over (adopt / release /
+// reset); inspection; several threads sharing one policy, key and authenticator.
 // Since 0.2: Key signers of every kind from dfns::generate_key (assertions checked with
 // dfns::PublicKey); external signers whose std::function signs (through a Key signer of the same
 // PEM: this program links no crypto library), throws (the caller gets the same exception back,
@@ -606,6 +608,96 @@ void test_moves() {
     CHECK(replaced.alg() == DFNS_COSE_EDDSA);
 }
 
+// The status `body` throws as a dfns::Error, or DFNS_OK when it returns.
+int status_of(const std::function<void()> &body) {
+    try {
+        body();
+        return DFNS_OK;
+    } catch (const dfns::Error &error) {
+        return error.status();
+    }
+}
+
+static_assert(std::is_copy_constructible_v<dfns::AssertionInfo>, "AssertionInfo is a plain value");
+
+// dfns::verify_assertion_cose: the one-call path from stored COSE bytes gives the values of
+// PublicKey::from_cose + verify_assertion, and the same statuses for bad keys and bad assertions.
+void test_assertion_cose() {
+    const dfns::Authenticator authenticator = dfns::Authenticator::create();
+    const dfns::Policy policy = make_policy();
+    for (const AlgCase &c : kAlgs) {
+        std::fprintf(stderr, "  verify_assertion_cose %s\n", c.name);
+        const std::string registration_challenge = std::string("cose registration ") + c.name;
+        const dfns::Response created = authenticator.register_credential(kRpId, kOrigin, registration_challenge, c.alg);
+        const dfns::Registration registration = dfns::verify_registration(
+            policy, created.view(DFNS_RESPONSE_CLIENT_DATA_JSON), created.view(DFNS_RESPONSE_ATTESTATION_OBJECT),
+            registration_challenge);
+        const std::vector<std::uint8_t> cose = registration.public_key().cose();
+        const std::array<std::uint8_t, 32> challenge = sha256(std::string("cose assertion ") + c.name);
+        const dfns::Response asserted = authenticator.authenticate(kRpId, kOrigin, challenge, registration.credential_id());
+        const auto cdj = asserted.view(DFNS_RESPONSE_CLIENT_DATA_JSON);
+        const auto ad = asserted.view(DFNS_RESPONSE_AUTHENTICATOR_DATA);
+        const auto sig = asserted.view(DFNS_RESPONSE_SIGNATURE);
+
+        // Positive: the values of the handle-based path.
+        const dfns::AssertionInfo info = dfns::verify_assertion_cose(policy, cose, 0, false, cdj, ad, sig, challenge);
+        const dfns::PublicKey key = dfns::PublicKey::from_cose(cose);
+        const dfns::Assertion assertion = dfns::verify_assertion(policy, dfns::StoredCredential(key, 0, false), cdj, ad, sig, challenge);
+        CHECK(info.sign_count == 1 && info.sign_count == assertion.sign_count());
+        CHECK(info.flags == assertion.flags() && info.flags == (dfns::FLAG_UP | dfns::FLAG_UV) && info.user_verified());
+        CHECK(!info.sign_count_regressed && info.extensions.empty() && info.extensions == assertion.extensions());
+        CHECK(dfns::verify_assertion_cose(policy, cose, 0, std::nullopt, cdj, ad, sig, challenge).sign_count == 1);
+        const dfns::AssertionInfo copy = info; // a plain value
+        CHECK(copy.sign_count == info.sign_count && copy.flags == info.flags);
+
+        // A tampered signature, a wrong challenge, a stale counter, a changed BE, an empty challenge.
+        std::vector<std::uint8_t> tampered = sig.to_vector();
+        tampered.back() ^= 0x01;
+        EXPECT_ERROR(DFNS_ERR_SIGNATURE_INVALID, dfns::verify_assertion_cose(policy, cose, 0, false, cdj, ad, tampered, challenge));
+        EXPECT_ERROR(DFNS_ERR_SIGNATURE_INVALID, dfns::verify_assertion_cose(policy, cose, 0, false, cdj, ad, dfns::bytes_view(), challenge));
+        EXPECT_ERROR(DFNS_ERR_CHALLENGE_MISMATCH,
+                     dfns::verify_assertion_cose(policy, cose, 0, false, cdj, ad, sig, sha256("another challenge")));
+        EXPECT_ERROR(DFNS_ERR_SIGN_COUNT_NOT_INCREASED, dfns::verify_assertion_cose(policy, cose, 1, false, cdj, ad, sig, challenge));
+        EXPECT_ERROR(DFNS_ERR_BACKUP_ELIGIBILITY_CHANGED, dfns::verify_assertion_cose(policy, cose, 0, true, cdj, ad, sig, challenge));
+        EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::verify_assertion_cose(policy, cose, 0, false, cdj, ad, sig, dfns::bytes_view()));
+        EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::verify_assertion_cose(dfns::Policy(), cose, 0, false, cdj, ad, sig, challenge));
+        std::vector<std::uint8_t> bad_data = ad.to_vector();
+        bad_data[0] ^= 0x01; // the RP ID hash
+        EXPECT_ERROR(DFNS_ERR_RP_ID_HASH_MISMATCH, dfns::verify_assertion_cose(policy, cose, 0, false, cdj, bad_data, sig, challenge));
+
+        // A counter that went back, only flagged by a lenient policy.
+        const dfns::AssertionInfo flagged =
+            dfns::verify_assertion_cose(make_policy().flag_sign_count_regression(), cose, 5, std::nullopt, cdj, ad, sig, challenge);
+        CHECK(flagged.sign_count == 1 && flagged.sign_count_regressed);
+
+        // Wrong COSE bytes: another credential's key, and bytes that are no key at all, each with the
+        // status PublicKey::from_cose gives them.
+        const dfns::Response other = authenticator.register_credential(kRpId, kOrigin, "another credential", c.alg);
+        const std::vector<std::uint8_t> other_cose =
+            dfns::verify_registration(policy, other.view(DFNS_RESPONSE_CLIENT_DATA_JSON),
+                                      other.view(DFNS_RESPONSE_ATTESTATION_OBJECT), "another credential")
+                .public_key()
+                .cose();
+        EXPECT_ERROR(DFNS_ERR_SIGNATURE_INVALID, dfns::verify_assertion_cose(policy, other_cose, 0, false, cdj, ad, sig, challenge));
+        std::vector<std::uint8_t> trailing = cose;
+        trailing.push_back(0x00);
+        EXPECT_ERROR(DFNS_ERR_TRAILING_BYTES, dfns::verify_assertion_cose(policy, trailing, 0, false, cdj, ad, sig, challenge));
+        const std::vector<std::uint8_t> truncated(cose.begin(), cose.end() - 1);
+        const std::vector<std::uint8_t> garbage{0xff, 0x00, 0x13, 0x37};
+        const std::vector<std::uint8_t> empty_map{0xa0};
+        std::vector<std::uint8_t> flipped = cose; // one bit of the last key coordinate (or modulus/exponent)
+        flipped[flipped.size() - 2] ^= 0x01;
+        const std::vector<std::uint8_t> wrong[] = {truncated, garbage, empty_map, {}, flipped, trailing};
+        for (const std::vector<std::uint8_t> &bytes : wrong) {
+            const int expected = status_of([&] { (void)dfns::PublicKey::from_cose(bytes); });
+            const int got = status_of([&] { (void)dfns::verify_assertion_cose(policy, bytes, 0, false, cdj, ad, sig, challenge); });
+            // A key that imports (a flipped bit can still give a valid key) then fails the signature.
+            CHECK(got == (expected == DFNS_OK ? DFNS_ERR_SIGNATURE_INVALID : expected));
+            CHECK(got != DFNS_OK);
+        }
+    }
+}
+
 void test_inspect() {
     const dfns::Authenticator authenticator = dfns::Authenticator::create();
     const dfns::Response created = authenticator.register_credential(kRpId, kOrigin, "inspect", DFNS_COSE_ES256);
@@ -944,6 +1036,25 @@ void test_other_signers() {
     EXPECT_ERROR(DFNS_ERR_NOT_FOUND, dfns::Signer::webauthn(authenticator, kRpId, kOrigin, std::string("no such id")));
     EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::Signer::webauthn(dfns::Authenticator(), kRpId, kOrigin, raw_id));
 
+    // A passkey made for a Dfns registration challenge, with its signer.
+    const std::string registration_challenge = base64url_encode(sha256("a Dfns registration"));
+    const dfns::Fido2Credential made = dfns::create_fido2_credential(
+        authenticator, kRpId, kOrigin,
+        "{\"challenge\":\"" + registration_challenge + "\",\"user\":{\"id\":\"us-1\",\"name\":\"alice\"},"
+        "\"pubKeyCredParams\":[{\"type\":\"public-key\",\"alg\":-7}],\"attestation\":\"none\"}", "phone");
+    CHECK(json_field(made.credential_json, "credentialKind") == "Fido2" && json_field(made.credential_json, "credentialName") == "phone");
+    const dfns::Registration made_registration = dfns::verify_registration(
+        make_policy(), base64url_decode(json_field(made.credential_json, "clientData")),
+        base64url_decode(json_field(made.credential_json, "attestationData")), base64url_decode(registration_challenge));
+    CHECK(made_registration.format() == "none");
+    CHECK(made.signer.credential_id() == json_field(made.credential_json, "credId"));
+    CHECK(json_field(made.signer.sign_challenge(challenge_doc(challenge, "webauthn", made.signer.credential_id())), "kind") == "Fido2");
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, dfns::create_fido2_credential(authenticator, kRpId, kOrigin, "{\"challenge\":\"Y2g\"}"));
+    EXPECT_ERROR(DFNS_ERR_UNSUPPORTED_ALGORITHM,
+                 dfns::create_fido2_credential(authenticator, kRpId, kOrigin,
+                                               "{\"challenge\":\"Y2g\",\"user\":{\"id\":\"u\",\"name\":\"n\"},"
+                                               "\"pubKeyCredParams\":[{\"type\":\"public-key\",\"alg\":-35}]}"));
+
     // Password-protected keys: wrap, unwrap, a signer, a new credential.
     dfns::GeneratedKey key = dfns::generate_key(DFNS_KEY_P256);
     const std::string password = "correct horse battery staple";
@@ -990,6 +1101,16 @@ void test_other_signers() {
     CHECK(recovery_signer.credential_id() == json_field(recovery, "credId"));
     const std::string recovered = recovery_signer.sign_challenge("{\"challenge\":\"eyJuZXdDcmVkZW50aWFscyI6e319\",\"challengeIdentifier\":\"x\"}");
     CHECK(json_field(recovered, "kind") == "RecoveryKey");
+    // A recovery: signed over base64url of the compact JSON of the new credentials.
+    dfns::GeneratedKey recovery_key = dfns::generate_key(DFNS_KEY_P256);
+    const dfns::Signer known_recovery = dfns::Signer::recovery_key(
+        dfns::password_protected_key_wrap(recovery_key.private_key_pem, code, "erin"), code, "erin", "cr-recovery");
+    const std::string proof = known_recovery.sign_recovery("{ \"firstFactorCredential\": {} }");
+    check_key_first_factor(proof, "RecoveryKey", "cr-recovery", "eyJmaXJzdEZhY3RvckNyZWRlbnRpYWwiOnt9fQ",
+                           recovery_key.public_key_pem, DFNS_COSE_ES256, __LINE__);
+    dfns::wipe(recovery_key.private_key_pem);
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)recovery_signer.sign_recovery("[]"));
+    EXPECT_ERROR(DFNS_ERR_UNSUPPORTED, (void)passkey.sign_recovery("{}"));
     EXPECT_ERROR(DFNS_ERR_WRONG_PASSWORD, dfns::recovery_key_create("Y2gt", "password", "erin"));
     EXPECT_ERROR(DFNS_ERR_WRONG_PASSWORD,
                  dfns::Signer::recovery_key(json_field(recovery, "encryptedPrivateKey"), dfns::generate_recovery_code(), "erin"));
@@ -1099,6 +1220,8 @@ struct FakeServer {
         if (path.rfind("/boom/", 0) == 0) throw BoomError(std::stoi(path.substr(6)));
 
         if (method == "POST" && path == "/auth/action/init") {
+            if (contains(body, "\"userActionHttpPath\":\"/forbidden\""))
+                return respond(403, "{\"error\":{\"id\":\"Forbidden\",\"status\":403,\"message\":\"not yours\"}}", "req-init-403");
             if (!contains(body, "\"userActionHttpMethod\":\"POST\"") || !user_action.empty()) ++violations;
             std::string id;
             {
@@ -1227,6 +1350,17 @@ void test_client_requests() {
     CHECK(missing.error_id() == std::optional<std::string_view>("NotFound"));
     CHECK(missing.request_id() == std::optional<std::string_view>("req-404"));
     CHECK(contains(missing.body(), "no such thing"));
+    // Its header fields, in order, looked up without regard to case.
+    CHECK(missing.header_count() >= 1 && missing.header("x-request-id") == std::optional<std::string_view>("req-404"));
+    CHECK(!missing.header("Retry-After"));
+    bool listed = false;
+    for (std::size_t i = 0; i < missing.header_count(); ++i) {
+        const auto field = missing.header_at(i);
+        listed = listed || (field.first == "X-Request-ID" && field.second == "req-404");
+    }
+    CHECK(listed);
+    EXPECT_ERROR(DFNS_ERR_NOT_FOUND, (void)missing.header_at(missing.header_count()));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)dfns::Result().header_count());
 
     // A write that needs a user action, without a signer: nothing is sent.
     server.take_requests();
@@ -1333,6 +1467,20 @@ void test_client_delegated() {
     const dfns::Result refused = backend.delegated_complete(challenge, "{\"kind\":\"Key\"}");
     CHECK(refused.http_status() == 401 && refused.error_id() == std::optional<std::string_view>("Unauthorized"));
     CHECK(refused.outcome() == dfns::Outcome::failed);
+
+    // A challenge request the API refuses: dfns::ApiError carries the answer.
+    bool thrown = false;
+    try {
+        (void)backend.delegated_init("POST", "/forbidden", "{}");
+    } catch (const dfns::ApiError &e) {
+        thrown = e.status() == DFNS_ERR_API && e.result().http_status() == 403 &&
+                 e.result().error_id() == std::optional<std::string_view>("Forbidden") &&
+                 e.result().request_id() == std::optional<std::string_view>("req-init-403") && contains(e.what(), "403");
+        const dfns::ApiError copy = e; // exception objects are copied: the result is shared
+        thrown = thrown && copy.result().http_status() == 403;
+    }
+    CHECK(thrown);
+    EXPECT_ERROR(DFNS_ERR_API, (void)backend.delegated_init("POST", "/forbidden", "{}")); // also a dfns::Error
 
     EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)backend.delegated_init("GET", "/wallets"));
     EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, (void)backend.delegated_complete("[]", first_factor));
@@ -1555,6 +1703,7 @@ int main() {
     const std::pair<const char *, void (*)()> suites[] = {
         {"version", test_version},   {"bytes_view", test_bytes_view}, {"round trips", test_round_trips},
         {"errors", test_errors},     {"policy", test_policy_options}, {"moves", test_moves},
+        {"assertion from COSE bytes", test_assertion_cose},
         {"inspect", test_inspect},   {"threads", test_threads},
         {"key signers", test_key_signers},
         {"external signers", test_external_signers},

@@ -7,15 +7,18 @@
 #   - OpenSSL's compiled-in OPENSSLDIR and MODULESDIR (openssl.cnf, the CA store, the legacy/fips
 #     provider modules of the Debian build) are covered with empty tmpfs mounts;
 # then checks that the controls fail (the system libcbor and the unrepaired library no longer load)
-# and that the installed wheel still works: the ldd check, the example, the verification script.
+# and that the installed wheel still works: the ldd check, the examples (example.py, the Delegated
+# Signing walkthrough against the sandbox check-wheel.sh started: the namespace shares the host's
+# network, so its loopback port is reachable; verify.py) and the verification script.
 #
-#   in-bare-host.sh VENV_PYTHON HIDE_LIST EXAMPLE [UNREPAIRED_LIBRARY]
+#   in-bare-host.sh VENV_PYTHON HIDE_LIST EXAMPLES_DIR BOOTSTRAP_FILE [UNREPAIRED_LIBRARY]
 set -euo pipefail
 
 py="$1"
 hide_list="$2"
-example="$3"
-unrepaired="${4:-}"
+examples="$3"
+bootstrap="$4"
+unrepaired="${5:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 die() { printf 'check-wheel (bare host): FAILED: %s\n' "$*" >&2; exit 1; }
@@ -73,5 +76,6 @@ cd "$elsewhere"
 run() { env -u DFNS_BRIDGE_LIBRARY -u PYTHONPATH -u LD_LIBRARY_PATH -u LD_PRELOAD -u OPENSSL_CONF -u OPENSSL_MODULES "$@"; }
 run "$py" "$here/ldd_check.py" >"$elsewhere/ldd.log" 2>&1 || { cat "$elsewhere/ldd.log"; die "the ldd check on the bare host"; }
 tail -n 1 "$elsewhere/ldd.log"
-run "$py" "$example" || die "examples/python/example.py on the bare host"
+run "$py" "$examples/example.py" "$bootstrap" || die "examples/python/example.py (the walkthrough) on the bare host"
+run "$py" "$examples/verify.py" || die "examples/python/verify.py on the bare host"
 run "$py" "$here/verify_installed.py" || die "tests/wheel/verify_installed.py on the bare host"

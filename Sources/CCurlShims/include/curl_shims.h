@@ -41,6 +41,10 @@ CURLcode dfns_curl_easy_setopt_prereq_callback(CURL *handle, curl_prereq_callbac
 /** curl_easy_getinfo for CURLINFO_LONG items (e.g. CURLINFO_RESPONSE_CODE). */
 CURLcode dfns_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
+/** curl_easy_getinfo for CURLINFO_STRING items (e.g. CURLINFO_CAINFO, libcurl >= 7.84: the built-in
+ *  CA bundle path). *value is NULL when libcurl has none; it is libcurl's, never to be freed. */
+CURLcode dfns_curl_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value);
+
 /** CURL_ERROR_SIZE: the size of the buffer CURLOPT_ERRORBUFFER points to. */
 size_t dfns_curl_error_size(void);
 

@@ -70,23 +70,35 @@ public func dfns_client_request(_ client: OpaquePointer?, _ method: UnsafePointe
         let request = try RequestArguments(method: method, path: path, body: body_json)
         let call = box.call { (api) async throws(DfnsError) -> APIResponse in
             let response = try await api.send(request.method, request.path, body: request.body)
-            try await ReturnedSignatures.check(response, method: request.method, path: request.path, body: request.body, client: api)
+            try await api.checkReturnedSignature(in: response, method: request.method, path: request.path, body: request.body)
             return response
         }
         try deliver(call, to: out)
     }
 }
 
-@c @implementation
-public func dfns_client_delegated_init(_ client: OpaquePointer?, _ method: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?, _ body_json: UnsafePointer<CChar>?, _ challenge_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+/// dfns_client_delegated_init and its variant with a result: the challenge JSON handed over, or, for
+/// a 4xx/5xx answer to the challenge request, DFNS_ERR_API with that answer in `errorResult` when
+/// the caller asked for it.
+private func delegatedInit(_ function: StaticString, _ client: OpaquePointer?, _ method: UnsafePointer<CChar>?,
+                           _ path: UnsafePointer<CChar>?, _ body_json: UnsafePointer<CChar>?,
+                           _ challenge_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                           errorResult: UnsafeMutablePointer<OpaquePointer?>?, wantsResult: Bool) -> Int32 {
     challenge_json?.pointee = nil
-    return guarded("dfns_client_delegated_init") { () throws(BridgeError) in
+    errorResult?.pointee = nil
+    return guarded(function) { () throws(BridgeError) in
         let out = try Arguments.output(challenge_json, "challenge_json")
+        let resultOut: UnsafeMutablePointer<OpaquePointer?>? = wantsResult ? try Arguments.output(errorResult, "result") : nil
         let box = try Handle.borrow(client, as: ClientBox.self, name: "client")
         let request = try RequestArguments(method: method, path: path, body: body_json)
-        let delegated = try box.call { (api) async throws(DfnsError) -> DelegatedRequest in
+        let call = box.call { (api) async throws(DfnsError) -> DelegatedRequest in
             try await api.delegatedInit(request.method, request.path, body: request.body)
-        }.get()
+        }
+        if let resultOut, case .failure(.api(let error)) = call.result {
+            resultOut.pointee = Handle.retained(try ResultBox(error))
+            throw BridgeError(DFNS_ERR_API, error.description)
+        }
+        let delegated = try call.get()
         let encoded: [UInt8]
         do {
             encoded = try WireCoding.encode(delegated)
@@ -95,6 +107,18 @@ public func dfns_client_delegated_init(_ client: OpaquePointer?, _ method: Unsaf
         }
         out.pointee = try CString.handOver(String(decoding: encoded, as: UTF8.self), "the challenge JSON")
     }
+}
+
+@c @implementation
+public func dfns_client_delegated_init(_ client: OpaquePointer?, _ method: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?, _ body_json: UnsafePointer<CChar>?, _ challenge_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    delegatedInit("dfns_client_delegated_init", client, method, path, body_json, challenge_json,
+                  errorResult: nil, wantsResult: false)
+}
+
+@c @implementation
+public func dfns_client_delegated_init_with_result(_ client: OpaquePointer?, _ method: UnsafePointer<CChar>?, _ path: UnsafePointer<CChar>?, _ body_json: UnsafePointer<CChar>?, _ challenge_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ result: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    delegatedInit("dfns_client_delegated_init_with_result", client, method, path, body_json, challenge_json,
+                  errorResult: result, wantsResult: true)
 }
 
 @c @implementation
@@ -113,14 +137,7 @@ public func dfns_client_delegated_complete(_ client: OpaquePointer?, _ challenge
         let firstFactor = try Arguments.jsonObject(signed_first_factor_json, "signed_first_factor_json",
                                                    limit: RequestArguments.maxBodyLength).value
         let call = box.call { (api) async throws(DfnsError) -> APIResponse in
-            let response = try await api.delegatedComplete(request, firstFactor: firstFactor)
-            // The delegated path is where an end user's signature comes back: checked like
-            // dfns_client_request's (verify_returned_signatures).
-            if let method = HTTPMethod(rawValue: request.method) {
-                try await ReturnedSignatures.check(response, method: method, path: request.path, body: Array(request.body.utf8),
-                                                   client: api)
-            }
-            return response
+            try await api.delegatedComplete(request, firstFactor: firstFactor)
         }
         try deliver(call, to: out)
     }

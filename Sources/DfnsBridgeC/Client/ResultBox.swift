@@ -14,10 +14,15 @@ final class ResultBox: HandleBox {
     let errorId: CString?
     let requestId: CString?
     let approvalId: CString?
+    /// The answer's header fields, in the order received, with C copies of their names and values.
+    let headers: [(field: HTTPHeaders.Field, name: CString, value: CString)]
 
-    private init(status: Int, body bytes: [UInt8], outcome: dfns_outcome, errorId: String?, requestId: String?,
-                 approvalId: String?) throws(BridgeError) {
+    private init(status: Int, headers: HTTPHeaders, body bytes: [UInt8], outcome: dfns_outcome, errorId: String?,
+                 requestId: String?, approvalId: String?) throws(BridgeError) {
         httpStatus = Int32(clamping: status)
+        self.headers = try headers.fields.map { (field) throws(BridgeError) in
+            (field, try CString(field.name), try CString(field.value))
+        }
         body = try CBuffer(bytes)
         self.outcome = outcome
         self.errorId = try errorId.map { (text) throws(BridgeError) in try CString(text) }
@@ -40,13 +45,14 @@ final class ResultBox: HandleBox {
                 outcome = DFNS_OUTCOME_PENDING
             }
         }
-        try self.init(status: response.status, body: response.body, outcome: outcome, errorId: nil,
+        try self.init(status: response.status, headers: response.headers, body: response.body, outcome: outcome, errorId: nil,
                       requestId: response.requestId, approvalId: approvalId)
     }
 
     /// A 4xx/5xx answer.
     convenience init(_ error: APIError) throws(BridgeError) {
-        try self.init(status: error.status, body: error.body, outcome: DFNS_OUTCOME_FAILED, errorId: error.errorId,
+        try self.init(status: error.status, headers: error.headers, body: error.body, outcome: DFNS_OUTCOME_FAILED,
+                      errorId: error.errorId,
                       requestId: error.requestId, approvalId: nil)
     }
 }
@@ -110,4 +116,37 @@ public func dfns_result_request_id(_ result: OpaquePointer?, _ request_id: Unsaf
 @c @implementation
 public func dfns_result_approval_id(_ result: OpaquePointer?, _ approval_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     optionalString("dfns_result_approval_id", result, approval_id, "approval id", \.approvalId)
+}
+
+@c @implementation
+public func dfns_result_header_count(_ result: OpaquePointer?, _ count: UnsafeMutablePointer<Int>?) -> Int32 {
+    scalar("dfns_result_header_count", count, zero: 0) { () throws(BridgeError) in try resultBox(result).headers.count }
+}
+
+@c @implementation
+public func dfns_result_header_at(_ result: OpaquePointer?, _ index: Int, _ name: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ value: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    name?.pointee = nil
+    value?.pointee = nil
+    return guarded("dfns_result_header_at") { () throws(BridgeError) in
+        let nameOut = try Arguments.output(name, "name")
+        let valueOut = try Arguments.output(value, "value")
+        let headers = try resultBox(result).headers
+        guard index >= 0, index < headers.count else {
+            throw BridgeError(DFNS_ERR_NOT_FOUND, "the result has \(headers.count) header fields; there is no field \(index)")
+        }
+        nameOut.pointee = UnsafePointer(headers[index].name.pointer)
+        valueOut.pointee = UnsafePointer(headers[index].value.pointer)
+    }
+}
+
+@c @implementation
+public func dfns_result_header(_ result: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ value: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    borrowedString("dfns_result_header", value) { () throws(BridgeError) -> CString in
+        let box = try resultBox(result)
+        let wanted = try Arguments.string(name, "name")
+        guard let field = box.headers.first(where: { HTTPHeaders.namesMatch($0.field.name, wanted) }) else {
+            throw BridgeError(DFNS_ERR_NOT_FOUND, "the result has no header field named \"\(wanted.prefix(64))\"")
+        }
+        return field.value
+    }
 }

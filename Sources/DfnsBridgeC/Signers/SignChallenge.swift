@@ -12,46 +12,35 @@ enum ChallengeInput {
     static let maxLength = 1 << 20
 
     /// The user-action challenge in argument `pointer`: the answer of `POST /auth/action/init`, or a
-    /// ``DelegatedRequest`` whose `challenge` member is that answer. The text is first read by the
-    /// strict parser (valid UTF-8, no duplicate members, bounded size and depth), then decoded
-    /// with the wire types' own `Codable` conformances, exactly as the client decodes it.
+    /// ``DelegatedRequest`` whose `challenge` member is that answer. The text is read once, by the
+    /// strict parser (valid UTF-8, no duplicate members, bounded size and depth); the challenge is
+    /// then taken from the parsed value with the rules of the wire type's `Decodable` conformance
+    /// (``UserActionChallenge/init(json:)``), and a delegated request's `method`, `path` and `body`
+    /// must be strings, as ``DelegatedRequest`` requires.
     static func read(_ pointer: UnsafePointer<CChar>?) throws(BridgeError) -> UserActionChallenge {
-        let document = try Arguments.jsonObject(pointer, "challenge_json", limit: maxLength)
-        let delegated: Bool
-        switch document.value["challenge"] {
-        case .object?: delegated = true
-        case .string?: delegated = false
-        case let other?: throw .argument("challenge_json member \"challenge\" is a \(other.typeName), expected a string or a challenge object")
-        case nil: throw .argument("challenge_json has no member \"challenge\"")
-        }
+        let document = try Arguments.jsonObject(pointer, "challenge_json", limit: maxLength).value
         do {
-            if delegated {
-                return try WireCoding.decode(DelegatedRequest.self, from: document.bytes).challenge
+            switch document["challenge"] {
+            case .object(_)?:
+                let request = try WireReader(document, "")
+                for member in ["method", "path", "body"] { _ = try request.string(member) }
+                return try UserActionChallenge(json: document["challenge"] ?? .null)
+            case .string(_)?:
+                return try UserActionChallenge(json: document)
+            case let other?:
+                throw BridgeError.argument("challenge_json member \"challenge\" is a \(other.typeName), expected a string or a challenge object")
+            case nil:
+                throw BridgeError.argument("challenge_json has no member \"challenge\"")
             }
-            return try WireCoding.decode(UserActionChallenge.self, from: document.bytes)
-        } catch let error as DecodingError {
-            throw .argument("challenge_json is not a user-action challenge\(delegated ? " request" : ""): \(describe(error))")
+        } catch let error as WireShapeError {
+            let delegated = document["challenge"]?.objectValue != nil
+            let member = delegated && !["method", "path", "body"].contains(error.path) && !error.path.isEmpty
+                ? WireShapeError(path: "challenge." + error.path, problem: error.problem) : error
+            throw .argument("challenge_json is not a user-action challenge\(delegated ? " request" : ""): \(member)")
+        } catch let error as BridgeError {
+            throw error
         } catch {
             throw .argument("challenge_json is not a user-action challenge: \(error)")
-        }
-    }
-
-    /// A one-line description of a decoding failure: which member, what was wrong.
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the document" : "member \"" + keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "\""
-        }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "missing member \"\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))\""
-        case .typeMismatch(let type, let context):
-            return "\(path(context.codingPath)) is not a \(type)"
-        case .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)) is null, expected a \(type)"
-        case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
         }
     }
 }

@@ -60,7 +60,7 @@ final class CallbackSigningBackend: ExternalSigner, @unchecked Sendable {
 }
 
 /// Writes a new signer handle for `signer` to `out`.
-private func hand(_ signer: any UserActionSigner, to out: UnsafeMutablePointer<OpaquePointer?>) {
+func hand(_ signer: any UserActionSigner, to out: UnsafeMutablePointer<OpaquePointer?>) {
     out.pointee = Handle.retained(SignerBox(signer))
 }
 

@@ -66,7 +66,12 @@ enum Arguments {
     /// A JSON document argument of at most `limit` bytes, not NULL, parsed strictly (no duplicate
     /// members, bounded depth): its bytes and its value.
     static func json(_ pointer: UnsafePointer<CChar>?, _ name: String, limit: Int) throws(BridgeError) -> (bytes: [UInt8], value: JSONValue) {
-        guard let bytes = try text(pointer, name, limit: limit) else { throw .argument("\(name) is NULL") }
+        guard let pointer else { throw .argument("\(name) is NULL") }
+        let length = strnlen(pointer, limit + 1)
+        guard length <= limit else { throw BridgeError(DFNS_ERR_INPUT_TOO_LARGE, "\(name) is longer than \(limit) bytes") }
+        // No separate UTF-8 pass (``text(_:_:limit:)`` makes one): the strict parser accepts only
+        // ASCII outside strings and validates every string, so a document it accepts is valid UTF-8.
+        let bytes = Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer), count: length))
         var parser = JSONParser()
         parser.maxLength = limit
         do {

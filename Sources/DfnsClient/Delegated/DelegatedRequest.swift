@@ -42,6 +42,8 @@ extension DfnsAPIClient {
     /// Step two: `firstFactor` (and `secondFactor`) signed by the end user's device over
     /// `request.challenge` are exchanged for a user-action token (`POST /auth/action`), and the
     /// request is sent with it, exactly as it was at ``delegatedInit(_:_:body:)``. Nothing is retried.
+    /// A signature the request returns is checked as ``checkReturnedSignature(in:method:path:body:)``
+    /// says (the delegated path is where an end user's signature comes back).
     public func delegatedComplete(_ request: DelegatedRequest, firstFactor: JSONValue,
                                   secondFactor: JSONValue? = nil) async throws(DfnsError) -> APIResponse {
         guard let method = HTTPMethod(rawValue: request.method) else {
@@ -50,6 +52,8 @@ extension DfnsAPIClient {
         let body: [UInt8]? = request.body.isEmpty ? nil : Array(request.body.utf8)
         let token = try await userActionToken(challengeIdentifier: request.challenge.challengeIdentifier,
                                               firstFactor: firstFactor, secondFactor: secondFactor)
-        return try await send(method, request.path, body: body, userActionToken: token)
+        let response = try await send(method, request.path, body: body, userActionToken: token)
+        try await checkReturnedSignature(in: response, method: method, path: request.path, body: body)
+        return response
     }
 }

@@ -17,9 +17,11 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public let body: [UInt8]
     /// The `Retry-After` header (429 and 503 answers), as sent.
     public let retryAfter: String?
+    /// Every header field of the answer, as received.
+    public let headers: HTTPHeaders
 
     public init(status: Int, errorId: String?, message: String?, details: JSONValue?, requestId: String?,
-                body: [UInt8], retryAfter: String? = nil) {
+                body: [UInt8], retryAfter: String? = nil, headers: HTTPHeaders = HTTPHeaders()) {
         self.status = status
         self.errorId = errorId
         self.message = message
@@ -27,6 +29,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         self.requestId = requestId
         self.body = body
         self.retryAfter = retryAfter
+        self.headers = headers
     }
 
     /// Reads the error envelope of `response` (any of its shapes; see ``APIErrorBody``).
@@ -34,7 +37,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         let parsed = APIErrorBody(parsing: response.body)
         self.init(status: response.status, errorId: parsed.errorId, message: parsed.message, details: parsed.details,
                   requestId: response.headers[DfnsHeaders.requestId], body: response.body,
-                  retryAfter: response.headers[DfnsHeaders.retryAfter])
+                  retryAfter: response.headers[DfnsHeaders.retryAfter], headers: response.headers)
     }
 
     public var description: String {

@@ -174,45 +174,62 @@ public struct JSONParser {
             return value
         }
 
+        /// The bytes `start..<end` as a String; invalid UTF-8 is refused, never repaired.
+        ///
+        /// `String(validating:as:)` is generic over the code-unit sequence and reaches the standard
+        /// library unspecialized (with a metadata lookup per call): it cost more than the rest of
+        /// the parse for a Dfns challenge. `String(decoding:as:)` on a buffer takes the fast path;
+        /// it repairs invalid input with U+FFFD, so a run that is not all ASCII is compared back
+        /// with its bytes (a repair always changes them).
+        func string(_ start: Int, _ end: Int, ascii: Bool) throws(JSONParseError) -> String {
+            let decoded: String? = bytes.withUnsafeBufferPointer { buffer in
+                let run = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                let text = String(decoding: run, as: UTF8.self)
+                return ascii || text.utf8.elementsEqual(run) ? text : nil
+            }
+            guard let decoded else { throw JSONParseError(offset: start, message: "invalid UTF-8 in string") }
+            return decoded
+        }
+
         mutating func parseString() throws(JSONParseError) -> String {
             index += 1  // opening quote
             var result = ""
             var runStart = index
-            func flushRun(_ result: inout String, _ bytes: ArraySlice<UInt8>) throws(JSONParseError) {
-                guard !bytes.isEmpty else { return }
-                guard let s = String(validating: bytes, as: UTF8.self) else {
-                    throw JSONParseError(offset: bytes.startIndex, message: "invalid UTF-8 in string")
-                }
-                result.append(s)
+            var runIsASCII = true
+            func flushRun(_ result: inout String, _ start: Int, _ end: Int, ascii: Bool) throws(JSONParseError) {
+                guard start < end else { return }
+                result.append(try string(start, end, ascii: ascii))
             }
             while true {
                 // Skip the run of ordinary bytes in one tight loop (long strings are the bulk of
-                // large documents such as webhook events).
-                index = bytes.withUnsafeBufferPointer { buffer -> Int in
+                // large documents such as webhook events), noting whether it is all ASCII.
+                let (end, highBits) = bytes.withUnsafeBufferPointer { buffer -> (Int, UInt8) in
                     var i = index
+                    var high: UInt8 = 0
                     while i < buffer.count {
                         let byte = buffer[i]
                         if byte == 0x22 || byte == 0x5C || byte < 0x20 { break }
+                        high |= byte
                         i += 1
                     }
-                    return i
+                    return (i, high & 0x80)
                 }
+                index = end
+                if highBits != 0 { runIsASCII = false }
                 guard let b = current else { throw fail("unterminated string") }
                 if b == UInt8(ascii: "\"") {
                     defer { index += 1 }
                     if result.isEmpty {
                         // No escape met: the run is the whole string (the common case), no copy.
-                        guard let whole = String(validating: bytes[runStart..<index], as: UTF8.self) else {
-                            throw JSONParseError(offset: runStart, message: "invalid UTF-8 in string")
-                        }
-                        return whole
+                        return try string(runStart, index, ascii: runIsASCII)
                     }
-                    try flushRun(&result, bytes[runStart..<index])
+                    try flushRun(&result, runStart, index, ascii: runIsASCII)
                     return result
                 }
                 if b < 0x20 { throw fail("unescaped control character in string") }
                 if b != UInt8(ascii: "\\") { index += 1; continue }
-                try flushRun(&result, bytes[runStart..<index])
+                try flushRun(&result, runStart, index, ascii: runIsASCII)
+                runIsASCII = true
                 index += 1
                 guard let e = current else { throw fail("unterminated escape") }
                 index += 1

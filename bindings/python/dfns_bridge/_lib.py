@@ -75,8 +75,8 @@ ENV_LIBRARY = "DFNS_BRIDGE_LIBRARY"
 BUNDLED_NAME = "libdfns_bridge.so.0"
 
 #: DFNS_BRIDGE_VERSION_STRING / _NUMBER of the header this binding was written against.
-HEADER_VERSION = "0.2.0"
-HEADER_VERSION_NUMBER = 0 * 10000 + 2 * 100 + 0
+HEADER_VERSION = "0.3.0"
+HEADER_VERSION_NUMBER = 0 * 10000 + 3 * 100 + 0
 
 # ------------------------------------------------------------------------------------------------
 # Opaque handle types
@@ -424,6 +424,19 @@ _PROTOTYPES.update(
         "dfns_result_error_id": (_STATUS, (ResultPtr, _out_str)),
         "dfns_result_request_id": (_STATUS, (ResultPtr, _out_str)),
         "dfns_result_approval_id": (_STATUS, (ResultPtr, _out_str)),
+        # since 0.3
+        "dfns_fido2_credential_create": (
+            _STATUS,
+            (AuthenticatorPtr, _str, _str, _str, _str, _out_alloc, POINTER(SignerPtr)),
+        ),
+        "dfns_signer_sign_recovery": (_STATUS, (SignerPtr, _str, _out_alloc)),
+        "dfns_client_delegated_init_with_result": (
+            _STATUS,
+            (ClientPtr, _str, _str, _str, _out_alloc, POINTER(ResultPtr)),
+        ),
+        "dfns_result_header_count": (_STATUS, (ResultPtr, POINTER(c_size_t))),
+        "dfns_result_header_at": (_STATUS, (ResultPtr, c_size_t, _out_str, _out_str)),
+        "dfns_result_header": (_STATUS, (ResultPtr, _str, _out_str)),
     }
 )
 

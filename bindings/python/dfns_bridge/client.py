@@ -116,9 +116,11 @@ class Result:
         error_id: the Dfns error id of a 4xx/5xx answer (e.g. ``"NotFound"``), else None.
         request_id: the server's request id (X-Request-ID), or None.
         approval_id: the approval id of a policy-pending answer, or None.
+        headers: every header field of the answer, as ``(name, value)`` pairs in the order received
+            (:meth:`header` looks one up by name).
     """
 
-    __slots__ = ("http_status", "body", "outcome", "error_id", "request_id", "approval_id", "_json")
+    __slots__ = ("http_status", "body", "outcome", "error_id", "request_id", "approval_id", "headers", "_json")
 
     _UNSET: Any = object()
 
@@ -130,6 +132,7 @@ class Result:
         error_id: Optional[str] = None,
         request_id: Optional[str] = None,
         approval_id: Optional[str] = None,
+        headers: Iterable[Tuple[str, str]] = (),
     ) -> None:
         self.http_status = http_status
         self.body = body
@@ -140,7 +143,13 @@ class Result:
         self.error_id = error_id
         self.request_id = request_id
         self.approval_id = approval_id
+        self.headers: Tuple[Tuple[str, str], ...] = tuple((str(name), str(value)) for name, value in headers)
         self._json: Any = Result._UNSET
+
+    def header(self, name: str) -> Optional[str]:
+        """The value of the first header field named ``name`` (ASCII case ignored), or None."""
+        wanted = name.lower()
+        return next((value for field, value in self.headers if field.lower() == wanted), None)
 
     def json(self) -> Any:
         """The body decoded as JSON (decoded once, on first use); None for an empty body.
@@ -172,7 +181,8 @@ class Result:
         return self.outcome == Outcome.FAILED
 
     def __getstate__(self) -> Tuple[Any, ...]:
-        return (self.http_status, self.body, int(self.outcome), self.error_id, self.request_id, self.approval_id)
+        return (self.http_status, self.body, int(self.outcome), self.error_id, self.request_id, self.approval_id,
+                self.headers)
 
     def __setstate__(self, state: Tuple[Any, ...]) -> None:
         Result.__init__(self, *state)
@@ -201,6 +211,8 @@ _result_outcome = _lib.unchecked("dfns_result_outcome", hold_gil=True)
 _result_error_id = _lib.unchecked("dfns_result_error_id", hold_gil=True)
 _result_request_id = _lib.unchecked("dfns_result_request_id", hold_gil=True)
 _result_approval_id = _lib.unchecked("dfns_result_approval_id", hold_gil=True)
+_result_header_count = _lib.unchecked("dfns_result_header_count", hold_gil=True)
+_result_header_at = _lib.unchecked("dfns_result_header_at", hold_gil=True)
 _result_free = _lib.unchecked("dfns_result_free", hold_gil=True)
 
 
@@ -209,6 +221,18 @@ def _optional_string(getter: Callable[..., int], ptr: Any) -> Optional[str]:
     if getter(ptr, byref(value)) != 0 or value.value is None:
         return None
     return value.value.decode("utf-8", "replace")
+
+
+def _result_headers(ptr: Any) -> Tuple[Tuple[str, str], ...]:
+    count = c_size_t()
+    if _result_header_count(ptr, byref(count)) != 0:
+        return ()
+    fields = []
+    name, value = c_char_p(), c_char_p()
+    for index in range(count.value):
+        if _result_header_at(ptr, index, byref(name), byref(value)) == 0 and name.value is not None:
+            fields.append((name.value.decode("utf-8", "replace"), (value.value or b"").decode("utf-8", "replace")))
+    return tuple(fields)
 
 
 def _take_result(out: Any) -> Optional[Result]:
@@ -232,6 +256,7 @@ def _take_result(out: Any) -> Optional[Result]:
             _optional_string(_result_error_id, out),
             _optional_string(_result_request_id, out),
             _optional_string(_result_approval_id, out),
+            _result_headers(out),
         )
     finally:
         _result_free(byref(out))
@@ -494,7 +519,7 @@ def _method(method: str) -> bytes:
 
 
 _request = _lib.unchecked("dfns_client_request")
-_delegated_init = _lib.unchecked("dfns_client_delegated_init")
+_delegated_init = _lib.unchecked("dfns_client_delegated_init_with_result")
 _delegated_complete = _lib.unchecked("dfns_client_delegated_complete")
 
 
@@ -641,17 +666,21 @@ class Client(Handle):
             raise error from f.reported[-1]
         raise error
 
+    def _raise_with(self, error: DfnsError, result: Optional[Result], f: Any) -> NoReturn:
+        """Raises ``error``; an :class:`ApiError` first gets the answer's status, ids, body and result."""
+        if isinstance(error, ApiError) and result is not None:
+            error.http_status = result.http_status
+            error.error_id = result.error_id
+            error.request_id = result.request_id
+            error.body = result.body
+            error.result = result
+        self._raise(error, f)
+
     def _finish(self, out: Any, error: Optional[DfnsError], f: Any, function: str) -> Result:
         result = _take_result(out)
         _callbacks.reraise(f, error, function)
         if error is not None:
-            if isinstance(error, ApiError) and result is not None:
-                error.http_status = result.http_status
-                error.error_id = result.error_id
-                error.request_id = result.request_id
-                error.body = result.body
-                error.result = result
-            self._raise(error, f)
+            self._raise_with(error, result, f)
         assert result is not None
         return result
 
@@ -688,17 +717,22 @@ class Client(Handle):
         device and keep it (it may be stored) for :meth:`delegated_complete`.
 
         Raises :class:`~dfns_bridge.InvalidArgumentError` for a request that needs no user action
-        (send it with :meth:`request`), :class:`~dfns_bridge.ApiError` (without a result: the
-        status and error are in its message), :class:`~dfns_bridge.TransportError`.
+        (send it with :meth:`request`), :class:`~dfns_bridge.ApiError` when the API refuses the
+        challenge request (``http_status``, ``error_id``, ``request_id``, ``body``, ``result`` of
+        that answer), :class:`~dfns_bridge.TransportError`.
         """
         m = _method(method)
         p = as_cstr(_with_query(path, params), "path")
         b = None if body is None else as_json_text(body, "body")
-        out, error, f = self._call(_delegated_init, "dfns_client_delegated_init", m, p, b, c_void_p())
+        refused = _lib.ResultPtr()
+        function = "dfns_client_delegated_init_with_result"
+        out, error, f = self._call(
+            lambda client, *args: _delegated_init(client, *args, byref(refused)), function, m, p, b, c_void_p())
         text = take_string(out)
-        _callbacks.reraise(f, error, "dfns_client_delegated_init")
+        result = _take_result(refused)
+        _callbacks.reraise(f, error, function)
         if error is not None:
-            self._raise(error, f)
+            self._raise_with(error, result, f)
         return text
 
     def delegated_complete(

@@ -97,6 +97,9 @@ class FakeDfns:
 
         if method == "POST" and path == "/auth/action/init":
             request = json.loads(body)
+            if request["userActionHttpPath"] == "/forbidden":
+                return 403, {"X-Request-Id": "req-init-403", "X-Extra": "yes"}, {
+                    "error": {"id": "Forbidden", "status": 403, "message": "not for you"}}
             challenge = base64.urlsafe_b64encode(secrets.token_bytes(24)).rstrip(b"=").decode()
             identifier = self.next_id("cid")
             with self.lock:
@@ -330,6 +333,10 @@ def test_read(make_client: Callable[..., db.Client]) -> None:
         assert result.json() is result.json()  # decoded once
         assert json.loads(result.text) == result.json()
         assert pickle.loads(pickle.dumps(result)) == result
+        names = [name.lower() for name, _ in result.headers]
+        assert "content-type" in names and "x-request-id" in names
+        assert result.header("X-REQUEST-ID") == result.request_id
+        assert pickle.loads(pickle.dumps(result)).headers == result.headers
         assert "200 DONE" in repr(result)
         assert client.request("get", "/wallets").http_status == 200  # method case does not matter
 
@@ -347,6 +354,9 @@ def test_api_error_carries_status_error_id_and_request_id(make_client: Callable[
     assert isinstance(error.result, db.Result) and error.result.failed
     assert error.result.json()["error"]["id"] == "NotFound"
     assert "404" in str(error) and error.function == "dfns_client_request"
+    assert error.result.header("x-request-id") == "req-404-wa-nope"
+    assert error.result.header("CONTENT-TYPE") == "application/json"
+    assert error.result.header("Retry-After") is None
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is db.ApiError and copy.http_status == 404 and copy.request_id == "req-404-wa-nope"
 
@@ -467,6 +477,12 @@ def test_delegated_signing(server: Tuple[str, FakeDfns], make_client: Callable[.
     # A request that needs no user action is not delegated.
     with pytest.raises(db.InvalidArgumentError):
         backend.delegated_init("GET", "/wallets")
+    # A challenge request the API refuses: the answer travels with the exception.
+    with pytest.raises(db.ApiError) as refused:
+        backend.delegated_init("POST", "/forbidden", {"x": 1})
+    assert refused.value.http_status == 403 and refused.value.error_id == "Forbidden"
+    assert refused.value.request_id == "req-init-403" and refused.value.function == "dfns_client_delegated_init_with_result"
+    assert refused.value.result is not None and refused.value.result.header("x-extra") == "yes"
 
 
 def test_pagination_follows_next_page_token(server: Tuple[str, FakeDfns], make_client: Callable[..., db.Client]) -> None:

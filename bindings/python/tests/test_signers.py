@@ -386,6 +386,50 @@ def test_recovery_code_and_recovery_key() -> None:
         db.create_recovery_key("Y2gt", "bad code", "frank")
 
 
+def test_recovery_is_signed_over_the_new_credentials() -> None:
+    code = db.generate_recovery_code()
+    credential = db.create_recovery_key("Y2gtcmVjb3Zlcnk", code, "frank")
+    private_pem = db.unwrap_private_key(credential["encryptedPrivateKey"], code, "frank")
+    public_key = serialization.load_pem_private_key(private_pem.encode(), None).public_key()
+    pem = public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    new_credentials = {"firstFactorCredential": {"credentialKind": "Fido2", "path": "a/b"}, "n": [1, 2.5]}
+    with db.Signer.recovery_key(credential["encryptedPrivateKey"], code, "frank") as signer:
+        recovery = signer.sign_recovery(new_credentials)
+        # over base64url of the compact JSON, however the text given was spaced
+        expected = b64url(json.dumps(new_credentials, separators=(",", ":")).encode())
+        verify_key_assertion(recovery, {"challenge": expected}, pem, kind="RecoveryKey")
+        assert signer.sign_recovery(json.dumps(new_credentials, indent=2)) is not None
+        with pytest.raises(db.InvalidArgumentError):
+            signer.sign_recovery("[1]")
+    with db.Signer.from_key_pem(db.generate_key(db.KeyKind.P256).private_key_pem) as key_signer:
+        with pytest.raises(db.UnsupportedError):
+            key_signer.sign_recovery(new_credentials)
+
+
+def test_fido2_credential_for_a_registration_challenge(authenticator: db.SoftwareAuthenticator, policy: db.Policy) -> None:
+    raw = b"registration-challenge-bytes"
+    challenge = {"challenge": b64url(raw), "user": {"id": "us-7", "name": "grace@example.org"},
+                 "pubKeyCredParams": [{"type": "public-key", "alg": -35}, {"type": "public-key", "alg": -7}],
+                 "attestation": "direct", "rp": {"id": "ignored.example", "name": "ignored"}}
+    credential, signer = db.create_fido2_credential(authenticator, RP_ID, ORIGIN, challenge, "phone")
+    with signer:
+        assert credential["credentialKind"] == "Fido2" and credential["credentialName"] == "phone"
+        info = credential["credentialInfo"]
+        registration = db.verify_registration(policy, b64url_decode(info["clientData"]),
+                                              b64url_decode(info["attestationData"]), raw)
+        with registration:
+            assert registration.fmt == "packed" and registration.public_key.alg == db.CoseAlgorithm.ES256
+        assert signer.credential_id == info["credId"] and signer.kind == "webauthn"
+        factor = json.loads(signer.sign_challenge(challenge_for(webauthn=(info["credId"],))))
+        assert factor["kind"] == "Fido2"
+    with pytest.raises(db.InvalidArgumentError):
+        db.create_fido2_credential(authenticator, RP_ID, ORIGIN, {"challenge": "Y2g"})
+    with pytest.raises(db.SignatureError):
+        db.create_fido2_credential(authenticator, RP_ID, ORIGIN, {**challenge, "pubKeyCredParams": [{"type": "public-key", "alg": -35}]})
+    with pytest.raises(TypeError):
+        db.create_fido2_credential("device", RP_ID, ORIGIN, challenge)  # type: ignore[arg-type]
+
+
 # ------------------------------------------------------------------------------------------------
 # Webhooks and returned signatures
 # ------------------------------------------------------------------------------------------------
