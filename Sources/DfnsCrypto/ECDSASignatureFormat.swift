@@ -1,7 +1,7 @@
 /// Conversion between the two ECDSA signature encodings: DER `Ecdsa-Sig-Value` (WebAuthn, X.509,
 /// what ``PublicKey/verify(signature:message:algorithm:allowSHA1:)`` accepts) and raw fixed-length
-/// r ‖ s (JWS/COSE, e.g. SafetyNet and the MDS BLOB). Verification never accepts raw r ‖ s; convert
-/// explicitly where a format defines it.
+/// r ‖ s (JWS/COSE, and the `r`, `s` of the signatures the Dfns API returns). Verification never
+/// accepts raw r ‖ s; convert explicitly where a format defines it.
 public enum ECDSASignatureFormat {
     /// DER-encodes a raw r ‖ s signature of exactly `2 * curve.coordinateLength` bytes.
     public static func der(fromRaw raw: [UInt8], curve: EllipticCurve) throws(CryptoError) -> [UInt8] {

@@ -108,6 +108,12 @@ public final class PrivateKey: @unchecked Sendable {
     public convenience init(pem: String) throws(CryptoError) {
         var bytes = Array(pem.utf8)
         defer { cleanse(&bytes) }
+        try self.init(pemBytes: bytes)
+    }
+
+    /// The same from the PEM text's bytes, which go to OpenSSL's reader as they are: a caller that
+    /// holds the key in bytes it wipes never needs a Swift `String` (which cannot be wiped).
+    public convenience init(pemBytes bytes: [UInt8]) throws(CryptoError) {
         guard !bytes.isEmpty else { throw .invalidEncoding("empty PEM") }
         let length = try int32Length(bytes.count, "PEM")
         let pkey = bytes.withUnsafeBytes { buf -> OpaquePointer? in
@@ -117,6 +123,29 @@ public final class PrivateKey: @unchecked Sendable {
             return PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil)
         }
         guard let pkey else { throw .invalidEncoding("not an unencrypted PEM private key: \(drainOpenSSLErrors())") }
+        try self.init(takingOwnershipOf: pkey)
+    }
+
+    /// Imports an unencrypted DER private key in a traditional form: SEC1 `ECPrivateKey` (with its
+    /// named curve) or PKCS#1 `RSAPrivateKey` (also PKCS#8, which ``init(pkcs8DER:)`` reads more
+    /// strictly), consumed exactly. Read with `d2i_AutoPrivateKey`, so the bytes never pass through
+    /// PEM armour or a Swift `String`.
+    public convenience init(traditionalDER der: [UInt8]) throws(CryptoError) {
+        guard !der.isEmpty else { throw .invalidEncoding("empty DER private key") }
+        let result = der.withUnsafeBufferPointer { buf -> (OpaquePointer?, Bool) in
+            guard let base = buf.baseAddress else { return (nil, false) }
+            var cursor: UnsafePointer<UInt8>? = base
+            guard let pkey = d2i_AutoPrivateKey(nil, &cursor, buf.count) else { return (nil, false) }
+            guard cursor.map({ $0 - base }) == buf.count else {
+                EVP_PKEY_free(pkey)
+                return (nil, true)
+            }
+            return (pkey, false)
+        }
+        guard let pkey = result.0 else {
+            let detail = drainOpenSSLErrors()
+            throw .invalidEncoding(result.1 ? "trailing bytes after the DER private key" : "not a DER private key: \(detail)")
+        }
         try self.init(takingOwnershipOf: pkey)
     }
 

@@ -213,7 +213,8 @@ struct APIClientTests {
                 : .text(status: 404, "no")
         }
         // The server side holds no signer at all.
-        let server = try client(fake, signed: false)
+        var server = try client(fake, signed: false)
+        server.verifyReturnedSignatures = false   // the canned signature above is not a real one
         let body = JSONWriter.bytes(.object([("kind", .string("Hash")), ("hash", .string("0x" + String(repeating: "ab", count: 32)))]))
         let pending = try await server.delegatedInit(.post, "/keys/key-1/signatures", body: body)
         #expect(pending.challenge.allowedKeyCredentialIds == [fake.credentialId])

@@ -150,6 +150,17 @@ struct KeySignerTests {
         let pkcs1 = try TestDER.pkcs8PrivateKey(try rsa.privateKeyPKCS8DER().copyBytes())
         #expect(try KeyCredential(privateKeyDER: pkcs1).publicKey.isEqual(to: rsa.publicKey))
         #expect(try KeyCredential(privateKeyPEM: PEMArmor.encode(pkcs1, label: "RSA PRIVATE KEY")).kind == .rsa)
+        #expect(try KeyCredential(privateKeyPEMBytes: Array(PEMArmor.encode(pkcs1, label: "RSA PRIVATE KEY").utf8)).kind == .rsa)
+
+        // Read exactly: a trailing byte, a truncated key or a bare SEQUENCE is refused.
+        for bad in [p256SEC1 + [0], Array(p256SEC1.dropLast()), pkcs1 + [0x05, 0x00], [0x30, 0x00]] {
+            #expect {
+                _ = try KeyCredential(privateKeyDER: bad)
+            } throws: { error in
+                guard case SignerError.invalidKeyEncoding = error else { return false }
+                return true
+            }
+        }
     }
 
     @Test("other curves, key types and small RSA keys are refused with unsupportedKeyType")

@@ -1,6 +1,7 @@
 import DfnsCBOR
 import DfnsCrypto
 @testable import DfnsWebAuthn
+import Foundation
 import Testing
 import DfnsEncoding
 
@@ -93,6 +94,58 @@ struct SafetyNetAttestationTests {
         expectWebAuthnError(.attestationPolicyViolation) {
             _ = try AndroidSafetyNetAttestation.verify(try vector.context(policy: FormatVector.policy()))
         }
+    }
+
+    /// The real response's RP: its `rpIdHash` is SHA-256 of this name (the origin is in its clientDataJSON).
+    static let realRPId = "pwl.ngrok.io"
+
+    /// Registers the real response end to end (client data, statement, chain to the built-in
+    /// GlobalSign root required) under the default SafetyNet rules (60 s max age, 10 s skew), with
+    /// the policy's verification time set to `verificationTime`.
+    static func registerReal(verificationTime: Int64?) throws -> RegistrationResult {
+        let json = try SharedFixtures.vector(real)
+        let clientDataJSON = try #require((json["clientDataJSON_b64url"] as? String).flatMap(SharedFixtures.base64url))
+        let attestationObject = try #require((json["attestationObject_b64url"] as? String).flatMap(SharedFixtures.base64url))
+        let rawId = try #require((json["credential_id_b64url"] as? String).flatMap(SharedFixtures.base64url))
+        let clientData = try CollectedClientData(bytes: clientDataJSON)
+        var policy = RelyingPartyPolicy(rpId: realRPId, allowedOrigins: [clientData.origin])
+        policy.verificationTime = verificationTime
+        policy.requireTrustedAttestation = true
+        return try RegistrationVerifier(policy: policy).verify(clientDataJSON: clientDataJSON, attestationObject: attestationObject,
+                                                               expectedChallenge: try Base64URL.decode(clientData.challenge), rawId: rawId)
+    }
+
+    @Test("a registration checks SafetyNet freshness at the policy's verification time, the instant its chain is evaluated at")
+    func registrationUsesPolicyVerificationTime() throws {
+        let seconds = Self.realTimestampMs / 1000
+        // 30 s after the response: fresh, and inside the leaf's validity (2021-07-19 to 2021-10-17),
+        // which has long passed on the wall clock: both checks ran at the policy's time.
+        let result = try Self.registerReal(verificationTime: seconds + 30)
+        #expect(result.format == "android-safetynet")
+        #expect(result.trust.isTrusted)
+        // An hour later the chain is still valid but the response is stale.
+        expectWebAuthnError(.attestationPolicyViolation) { _ = try Self.registerReal(verificationTime: seconds + 3600) }
+        // 20 s before the response: beyond the 10 s skew, in the future.
+        expectWebAuthnError(.attestationPolicyViolation) { _ = try Self.registerReal(verificationTime: seconds - 20) }
+        // Without a verification time the ceremony runs at the wall clock, years later: stale.
+        expectWebAuthnError(.attestationPolicyViolation) { _ = try Self.registerReal(verificationTime: nil) }
+    }
+
+    @Test("an attestation context pins one verification time: the policy's, else the clock read once")
+    func contextPinsVerificationTime() throws {
+        let vector = try FormatVector(Self.real)
+        let fixedTime = Self.realTimestampMs / 1000 + 30
+        let fixed = try vector.context(policy: FormatVector.policy { $0.verificationTime = fixedTime })
+        #expect(fixed.verificationTime == fixedTime)
+        #expect(fixed.policy.verificationTime == fixedTime)
+        _ = try AndroidSafetyNetAttestation.verify(fixed)
+
+        let before = Int64(Date().timeIntervalSince1970)
+        let current = try vector.context(policy: FormatVector.policy())
+        let after = Int64(Date().timeIntervalSince1970)
+        #expect(current.verificationTime >= before - 1 && current.verificationTime <= after + 1)
+        // Sub-statements and the trust evaluation built from the context's policy see the same instant.
+        #expect(current.policy.verificationTime == current.verificationTime)
     }
 
     @Test("a tampered JWS signature or payload fails the signature check")

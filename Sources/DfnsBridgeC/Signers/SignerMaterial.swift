@@ -75,8 +75,7 @@ enum SignerMaterial {
 
     /// A Key credential from the private key argument `name` (PEM or DER). The library's copies of
     /// the bytes are wiped before returning. A PKCS#8 PEM block is decoded here into wiped bytes; a
-    /// SEC1 or PKCS#1 block goes through a Swift `String` on its way to OpenSSL (DfnsCrypto wipes
-    /// its own byte copy; the string itself cannot be wiped).
+    /// SEC1 or PKCS#1 block goes to OpenSSL's PEM reader as bytes; no Swift `String` is made of it.
     static func keyCredential(_ pointer: UnsafePointer<UInt8>?, _ len: Int, _ name: String,
                               credentialId: String?) throws(BridgeError) -> KeyCredential {
         var bytes = try Arguments.bytes(pointer, len, name)
@@ -91,8 +90,7 @@ enum SignerMaterial {
             guard !bytes.contains(0) else {
                 throw BridgeError(DFNS_ERR_MALFORMED_ENCODING, "\(name) is neither DER (no SEQUENCE) nor PEM text (it has a NUL byte)")
             }
-            let pem = String(decoding: bytes, as: UTF8.self)
-            return try signerCall { () throws(SignerError) in try KeyCredential(privateKeyPEM: pem, credentialId: credentialId) }
+            return try signerCall { () throws(SignerError) in try KeyCredential(privateKeyPEMBytes: bytes, credentialId: credentialId) }
         }
         return try signerCall { () throws(SignerError) in try KeyCredential(privateKeyDER: bytes, credentialId: credentialId) }
     }

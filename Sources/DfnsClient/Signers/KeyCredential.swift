@@ -39,9 +39,16 @@ public final class KeyCredential: Sendable, CustomStringConvertible, CustomDebug
     ///
     /// - Throws: ``SignerError/invalidKeyEncoding(_:)`` or ``SignerError/unsupportedKeyType(_:)``.
     public convenience init(privateKeyPEM pem: String, credentialId: String? = nil) throws(SignerError) {
+        var bytes = Array(pem.utf8)
+        defer { _ = bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        try self.init(privateKeyPEMBytes: bytes, credentialId: credentialId)
+    }
+
+    /// The same from the PEM text's bytes (wiped by the caller): no Swift `String` is made of them.
+    public convenience init(privateKeyPEMBytes pem: [UInt8], credentialId: String? = nil) throws(SignerError) {
         let key: PrivateKey
         do {
-            key = try PrivateKey(pem: pem)
+            key = try PrivateKey(pemBytes: pem)
         } catch {
             throw KeyCredential.loadError(error)
         }
@@ -60,19 +67,13 @@ public final class KeyCredential: Sendable, CustomStringConvertible, CustomDebug
         } catch let pkcs8Error {
             // A PKCS#8 structure holding a key of another type: report that type.
             if case .invalidKey = pkcs8Error { throw KeyCredential.loadError(pkcs8Error) }
-            // DfnsCrypto reads the traditional forms through PEM; armour the DER with each of their
-            // labels in turn. (The transient armoured string is released at once; Swift strings
-            // cannot be wiped, which is why PKCS#8 DER, the usual form, is tried first without one.)
-            var loaded: PrivateKey? = nil
-            for label in ["EC PRIVATE KEY", "RSA PRIVATE KEY"] where loaded == nil {
-                do {
-                    loaded = try PrivateKey(pem: PEMArmor.encode(der, label: label))
-                } catch {
-                    if case .invalidKey = error { throw KeyCredential.loadError(error) }
-                }
+            // The traditional forms: SEC1 ECPrivateKey or PKCS#1 RSAPrivateKey.
+            do {
+                key = try PrivateKey(traditionalDER: der)
+            } catch {
+                if case .invalidKey = error { throw KeyCredential.loadError(error) }
+                throw .invalidKeyEncoding("not a PKCS#8, SEC1 or PKCS#1 DER private key")
             }
-            guard let loaded else { throw .invalidKeyEncoding("not a PKCS#8, SEC1 or PKCS#1 DER private key") }
-            key = loaded
         }
         try self.init(privateKey: key, credentialId: credentialId)
     }

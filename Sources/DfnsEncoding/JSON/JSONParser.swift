@@ -81,6 +81,8 @@ public struct JSONParser {
             guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
             index += 1
             var members: [(String, JSONValue)] = []
+            // Room for a typical object at once (growing from empty reallocates at 1, 2, 4, 8).
+            members.reserveCapacity(8)
             // Small objects (clientDataJSON has about five members) are checked for duplicate
             // names by a linear scan; larger ones switch to a set so the check stays linear.
             var names: Set<String>? = nil
@@ -119,6 +121,7 @@ public struct JSONParser {
             guard depth <= maxDepth else { throw fail("nesting deeper than \(maxDepth)") }
             index += 1
             var elements: [JSONValue] = []
+            elements.reserveCapacity(4)
             skipWhitespace()
             if current == UInt8(ascii: "]") { index += 1; return .array(elements) }
             while true {

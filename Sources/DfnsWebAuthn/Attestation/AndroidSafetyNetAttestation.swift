@@ -1,5 +1,4 @@
 import DfnsCrypto
-import Glibc
 import DfnsEncoding
 
 /// The `android-safetynet` format (WebAuthn §8.5, deprecated): a SafetyNet attestation JWS whose
@@ -10,7 +9,9 @@ import DfnsEncoding
 /// `attest.android.com`; the JWS signature verifies with the leaf key; the payload `nonce` equals
 /// standard padded base64 of SHA-256(`authData ‖ clientDataHash`); then, per
 /// ``RelyingPartyPolicy/safetyNet``, `ctsProfileMatch` is true and `timestampMs` lies within
-/// [verificationTime − maxAge, verificationTime + skew]. The result is Basic with trust path = the
+/// [verificationTime − maxAge, verificationTime + skew], where verificationTime is the context's
+/// (the policy's ``RelyingPartyPolicy/verificationTime``, the same instant the certificate chain is
+/// evaluated at; the wall clock is never read here). The result is Basic with trust path = the
 /// JWS `x5c` (chained to GlobalSign by ``AttestationTrust``).
 public enum AndroidSafetyNetAttestation: AttestationStatementVerifier {
     /// `"android-safetynet"`.
@@ -64,7 +65,7 @@ public enum AndroidSafetyNetAttestation: AttestationStatementVerifier {
         }
         if let maxAge = policy.maxAgeSeconds {
             try checkTimestamp(payload, maxAgeSeconds: maxAge, skewSeconds: policy.maxClockSkewSeconds,
-                               now: context.policy.verificationTime ?? Int64(time(nil)))
+                               now: context.verificationTime)
         }
         return VerifiedAttestation(format: format, type: .basic, trustPath: jws.certificates)
     }

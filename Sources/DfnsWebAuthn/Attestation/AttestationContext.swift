@@ -11,8 +11,14 @@ public struct AttestationContext: Sendable {
     public let clientDataHash: [UInt8]
     /// The credential public key from the attested credential data.
     public let credentialPublicKey: CredentialPublicKey
-    /// The relying party's policy.
+    /// The relying party's policy, with its ``RelyingPartyPolicy/verificationTime`` fixed to
+    /// ``verificationTime``.
     public let policy: RelyingPartyPolicy
+    /// The verification time in Unix seconds, for the time-dependent statement checks (SafetyNet
+    /// freshness): the policy's ``RelyingPartyPolicy/verificationTime``, or the current time read
+    /// once when the context was made. ``policy`` carries the same instant, so sub-statements and the
+    /// trust evaluation made from it share it.
+    public let verificationTime: Int64
 
     /// Creates the inputs for one statement verification.
     public init(statement: CBORValue, authenticatorData: AuthenticatorData, clientDataHash: [UInt8],
@@ -21,7 +27,9 @@ public struct AttestationContext: Sendable {
         self.authenticatorData = authenticatorData
         self.clientDataHash = clientDataHash
         self.credentialPublicKey = credentialPublicKey
-        self.policy = policy
+        let pinned = policy.pinningVerificationTime()
+        self.policy = pinned
+        self.verificationTime = pinned.resolvedVerificationTime
     }
 
     /// `authData ‖ clientDataHash`: what packed, android-key and tpm statements sign.

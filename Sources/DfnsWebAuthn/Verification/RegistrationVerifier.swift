@@ -41,6 +41,9 @@ public struct RegistrationVerifier: Sendable {
     /// Verifies an attestation object against a client data hash computed elsewhere (CTAP-level
     /// use, where no clientDataJSON exists): registration steps 13–25 without the client data checks.
     public func verifyAttestation(attestationObject: [UInt8], clientDataHash: [UInt8]) throws(WebAuthnError) -> RegistrationResult {
+        // One "now" for the ceremony: the statement checks (SafetyNet freshness) and the certificate
+        // chain evaluation below read the same instant, the policy's verification time when set.
+        let policy = self.policy.pinningVerificationTime()
         try policy.validate()
         guard clientDataHash.count == 32 else {
             throw WebAuthnError(.invalidArgument, "clientDataHash must be 32 bytes, found \(clientDataHash.count)")

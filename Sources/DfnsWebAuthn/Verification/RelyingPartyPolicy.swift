@@ -1,4 +1,5 @@
 import DfnsCrypto
+import Glibc
 
 /// Everything a relying party decides about a ceremony, stated explicitly.
 ///
@@ -21,7 +22,9 @@ public struct RelyingPartyPolicy: Sendable {
     public var requireUserPresence: Bool = true
     /// Credential algorithms accepted (registration step 20: `pubKeyCredParams`).
     public var allowedAlgorithms: [COSEAlgorithm] = RelyingPartyPolicy.defaultAlgorithms
-    /// The time at which certificates are validated, in Unix seconds; nil means now.
+    /// The time a ceremony is verified at, in Unix seconds: certificate validity periods and the
+    /// SafetyNet freshness window are both checked at it. nil means the current time, read once per
+    /// ceremony (see ``AttestationContext/verificationTime``).
     public var verificationTime: Int64? = nil
     /// Accept SHA-1: RS1 attestation signatures (old TPMs), SHA-1-signed attestation certificates,
     /// and RS1 credential keys when RS1 is also in ``allowedAlgorithms``.
@@ -77,6 +80,20 @@ public struct RelyingPartyPolicy: Sendable {
         guard allowedOrigins.contains(origin) else {
             throw WebAuthnError(.originNotAllowed, "origin \"\(origin)\" is not among the allowed origins \(allowedOrigins)")
         }
+    }
+
+    /// The instant to verify at, in Unix seconds: ``verificationTime`` when set, otherwise the wall
+    /// clock. The one place the WebAuthn layer reads the clock; a ceremony reads it once, through
+    /// ``pinningVerificationTime()``.
+    var resolvedVerificationTime: Int64 { verificationTime ?? Int64(time(nil)) }
+
+    /// This policy with ``verificationTime`` fixed to ``resolvedVerificationTime``, so that every
+    /// time-dependent check of one ceremony (attestation statement checks such as SafetyNet
+    /// freshness, and the certificate chain evaluation) sees the same instant.
+    func pinningVerificationTime() -> RelyingPartyPolicy {
+        var pinned = self
+        pinned.verificationTime = resolvedVerificationTime
+        return pinned
     }
 
     /// Throws ``WebAuthnError/Code/invalidArgument`` when the policy itself is unusable.
