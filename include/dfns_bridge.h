@@ -307,12 +307,16 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_new(
 /** Releases a policy. Accepts NULL; sets *policy to NULL. */
 DFNS_API void dfns_policy_free(dfns_policy_t *DFNS_NULLABLE *DFNS_NULLABLE policy);
 
-/** Adds an exact origin accepted in clientDataJSON ("https://login.example.org",
- *  "android:apk-key-hash:<base64url>", an iOS app's associated-domain origin).
+/** Adds an origin accepted in clientDataJSON ("https://login.example.org",
+ *  "android:apk-key-hash:<base64url>", an iOS app's associated-domain origin). An http or https
+ *  origin also accepts its serialization, as browsers send it (since 0.3): scheme and host in lower
+ *  case, the default port and a trailing "/" left out, so "https://Example.org:443/" accepts
+ *  "https://example.org". The origin the client sends is compared exactly with either form.
  *  Returns: DFNS_OK or DFNS_ERR_INVALID_ARGUMENT. Needs exclusive access to the policy. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_add_origin(dfns_policy_t *DFNS_NULLABLE policy, const char *DFNS_NULLABLE origin);
 
-/** Adds an accepted topOrigin (only used with DFNS_POLICY_ALLOW_CROSS_ORIGIN). */
+/** Adds an accepted topOrigin (only used with DFNS_POLICY_ALLOW_CROSS_ORIGIN; normalised as
+ *  dfns_policy_add_origin's). */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_add_top_origin(dfns_policy_t *DFNS_NULLABLE policy, const char *DFNS_NULLABLE origin);
 
 /** Sets a boolean option.

@@ -474,8 +474,47 @@ static void test_trust_anchors(void) {
     dfns_policy_free(&policy);
 }
 
+/* A configured origin written another way matches the origin the browser sends (since 0.3); the
+ * sent origin itself is compared exactly. */
+static void test_configured_origin_forms(void) {
+    dfns_authenticator_t *auth = NULL;
+    CHECK_OK(dfns_authenticator_new(&auth));
+    uint8_t challenge[32];
+    memset(challenge, 7, sizeof challenge);
+    static const struct { const char *configured, *sent; int accepted; } cases[] = {
+        { "HTTPS://Example.org:443/", "https://example.org", 1 },
+        { "http://localhost:8100/", "http://localhost:8100", 1 },
+        { "https://example.org:8443", "https://example.org", 0 },
+        { "https://example.org/app", "https://example.org", 0 },
+        { "https://example.org", "https://Example.org:443/", 0 },
+    };
+    for (size_t i = 0; auth && i < sizeof cases / sizeof cases[0]; i++) {
+        dfns_policy_t *policy = NULL;
+        dfns_response_t *reg = NULL;
+        dfns_registration_t *verified = NULL;
+        CHECK_OK(dfns_policy_new("example.org", &policy));
+        CHECK_OK(dfns_policy_add_origin(policy, cases[i].configured));
+        CHECK_OK(dfns_authenticator_register(auth, "example.org", cases[i].sent, challenge, sizeof challenge, DFNS_COSE_ES256,
+                                             DFNS_ATTESTATION_NONE, (const uint8_t *)"u", 1, 1, &reg));
+        if (reg) {
+            bytes_t cd = response_field(reg, DFNS_RESPONSE_CLIENT_DATA_JSON);
+            bytes_t ao = response_field(reg, DFNS_RESPONSE_ATTESTATION_OBJECT);
+            int s = dfns_registration_verify(policy, cd.ptr, cd.len, ao.ptr, ao.len, challenge, sizeof challenge, &verified);
+            CHECK(cases[i].accepted ? s == DFNS_OK : s == DFNS_ERR_ORIGIN_NOT_ALLOWED,
+                  "configured %s, sent %s: %s (%s)", cases[i].configured, cases[i].sent, dfns_status_name(s), dfns_last_error());
+            bytes_free(&cd);
+            bytes_free(&ao);
+        }
+        dfns_registration_free(&verified);
+        dfns_response_free(&reg);
+        dfns_policy_free(&policy);
+    }
+    dfns_authenticator_free(&auth);
+}
+
 int main(void) {
     test_version();
+    test_configured_origin_forms();
 
     dfns_policy_t *policy = test_policy();
     int enabled = -1;

@@ -105,7 +105,7 @@ public struct CollectedClientData: Sendable {
             guard crossOrigin == true else {
                 throw WebAuthnError(.topOriginNotAllowed, "topOrigin \"\(topOrigin)\" is present without crossOrigin: true")
             }
-            guard policy.allowedTopOrigins.contains(topOrigin) else {
+            guard WebOrigin.isAllowed(topOrigin, among: policy.allowedTopOrigins) else {
                 throw WebAuthnError(.topOriginNotAllowed, "topOrigin \"\(topOrigin)\" is not among the allowed top origins \(policy.allowedTopOrigins)")
             }
         }

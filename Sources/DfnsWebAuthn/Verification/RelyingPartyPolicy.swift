@@ -7,7 +7,9 @@ import Glibc
 public struct RelyingPartyPolicy: Sendable {
     /// The RP ID (a registrable domain such as `example.org`); `rpIdHash` must be its SHA-256.
     public var rpId: String
-    /// Exact origins accepted in clientDataJSON: web origins (`https://login.example.org`),
+    /// Origins accepted in clientDataJSON: web origins (`https://login.example.org`; a configured
+    /// `http`/`https` origin also matches its serialization, so `https://Example.org:443/` accepts
+    /// `https://example.org`; what the client sends is compared exactly),
     /// Android app origins (`android:apk-key-hash:<base64url SHA-256 of the signing certificate>`)
     /// and iOS/macOS app origins (the associated domain's `https://` origin).
     public var allowedOrigins: [String]
@@ -77,7 +79,7 @@ public struct RelyingPartyPolicy: Sendable {
 
     /// Throws ``WebAuthnError/Code/originNotAllowed`` unless `origin` is allowed.
     func checkOrigin(_ origin: String) throws(WebAuthnError) {
-        guard allowedOrigins.contains(origin) else {
+        guard WebOrigin.isAllowed(origin, among: allowedOrigins) else {
             throw WebAuthnError(.originNotAllowed, "origin \"\(origin)\" is not among the allowed origins \(allowedOrigins)")
         }
     }

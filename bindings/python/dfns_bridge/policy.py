@@ -107,7 +107,9 @@ class Policy(Handle):
 
     Args:
         rp_id: the RP ID, e.g. ``"example.org"``.
-        origins: the exact origins accepted in clientDataJSON (one ``str`` or an iterable of them).
+        origins: the origins accepted in clientDataJSON (one ``str`` or an iterable of them); an
+            http(s) origin also accepts its serialization (``"https://Example.org:443/"`` accepts
+            ``"https://example.org"``), the origin the client sends being compared exactly.
         top_origins: accepted topOrigins (only used with ``allow_cross_origin=True``).
         algorithms: accepted credential algorithms (default: the library's list).
         verification_time: when attestation certificates are validated (default: now, at each
@@ -203,7 +205,8 @@ class Policy(Handle):
         return self._top_origins
 
     def add_origin(self, origin: str) -> None:
-        """Adds an exact origin accepted in clientDataJSON, e.g. ``"https://login.example.org"``."""
+        """Adds an origin accepted in clientDataJSON, e.g. ``"https://login.example.org"`` (an http(s)
+        origin also accepts its serialization: lower case, no default port, no trailing ``/``)."""
         encoded = as_cstr(origin, "origin")
         self._exclusive(lambda p: _lib_.dfns_policy_add_origin(p, encoded))
         self._origins += (origin,)

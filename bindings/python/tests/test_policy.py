@@ -83,6 +83,25 @@ def test_origins() -> None:
         assert len(p.origins) == 3 and len(p.top_origins) == 2
 
 
+@pytest.mark.parametrize("configured, sent, accepted", [
+    ("HTTPS://Example.org:443/", "https://example.org", True),
+    ("http://localhost:8100/", "http://localhost:8100", True),
+    ("https://example.org:8443", "https://example.org", False),
+    ("https://example.org", "https://Example.org:443/", False),  # what the client sends stays exact
+])
+def test_configured_origins_match_their_serialization(configured: str, sent: str, accepted: bool) -> None:
+    challenge = b"c" * 32
+    with db.Policy("example.org", configured) as policy, db.SoftwareAuthenticator() as device:
+        created = device.register("example.org", sent, challenge)
+        if accepted:
+            with db.verify_registration(policy, created.client_data_json, created.attestation_object, challenge):
+                pass
+        else:
+            with pytest.raises(db.DfnsError) as info:
+                db.verify_registration(policy, created.client_data_json, created.attestation_object, challenge)
+            assert info.value.name == "DFNS_ERR_ORIGIN_NOT_ALLOWED"
+
+
 def test_empty_and_wrong_rp_id() -> None:
     with pytest.raises(db.InvalidArgumentError) as info:
         db.Policy("")
