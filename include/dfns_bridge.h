@@ -69,14 +69,14 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define DFNS_BRIDGE_VERSION_MAJOR 0
-#define DFNS_BRIDGE_VERSION_MINOR 3
+#define DFNS_BRIDGE_VERSION_MINOR 4
 #define DFNS_BRIDGE_VERSION_PATCH 0
-#define DFNS_BRIDGE_VERSION_STRING "0.3.0"
+#define DFNS_BRIDGE_VERSION_STRING "0.4.0"
 /** MAJOR * 10000 + MINOR * 100 + PATCH, as dfns_version_number() returns it. */
 #define DFNS_BRIDGE_VERSION_NUMBER \
     (DFNS_BRIDGE_VERSION_MAJOR * 10000 + DFNS_BRIDGE_VERSION_MINOR * 100 + DFNS_BRIDGE_VERSION_PATCH)
 
-/** The library's version string, e.g. "0.3.0".
+/** The library's version string, e.g. "0.4.0".
  *  Returns: a static string; never NULL, never freed. Thread-safe. */
 DFNS_API const char *DFNS_NONNULL dfns_version(void);
 
@@ -239,8 +239,17 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_public_key_parse_spki(
 /** Releases a key. Args: key: a pointer to the handle, or NULL; *key may be NULL. Sets *key to NULL. */
 DFNS_API void dfns_public_key_free(dfns_public_key_t *DFNS_NULLABLE *DFNS_NULLABLE key);
 
-/** The key's COSE algorithm (a dfns_cose_alg value). Returns 0 for a NULL key. */
+/** The key's COSE algorithm (a dfns_cose_alg value). Returns 0 for a NULL key.
+ *  Deprecated since 0.4: the one getter that returns a value instead of a status (a 0 cannot tell a
+ *  bad handle from a result); use dfns_public_key_algorithm. Kept, unchanged, for 0.1-0.3 hosts. */
 DFNS_API int32_t dfns_public_key_alg(const dfns_public_key_t *DFNS_NULLABLE key);
+
+/** The key's COSE algorithm, as a status like every other getter. Since 0.4.
+ *  Returns: DFNS_OK, or DFNS_ERR_INVALID_ARGUMENT for a NULL or foreign handle or a NULL alg.
+ *  In:  key: shared, read-only.
+ *  Out: alg: a dfns_cose_alg value (0 on error). Thread-safe on a shared key. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_public_key_algorithm(
+    const dfns_public_key_t *DFNS_NULLABLE key, int32_t *DFNS_NULLABLE alg);
 
 /** The key as canonical COSE_Key bytes.
  *  Returns: DFNS_OK or DFNS_ERR_INVALID_ARGUMENT.

@@ -185,7 +185,7 @@ inline bool operator!=(bytes_view a, bytes_view b) noexcept { return !(a == b); 
  * Versions, status names, errors
  * ------------------------------------------------------------------------------------------- */
 
-/** The library's version string, e.g. "0.3.0" (dfns_version). Static; thread-safe. */
+/** The library's version string, e.g. "0.4.0" (dfns_version). Static; thread-safe. */
 inline const char *version() noexcept { return dfns_version(); }
 
 /** The library's version number, MAJOR * 10000 + MINOR * 100 + PATCH (dfns_version_number). */
@@ -383,7 +383,10 @@ public:
     }
 
     /** The key's COSE algorithm (a dfns_cose_alg value); 0 for an empty key. Never throws. */
-    std::int32_t alg() const noexcept { return dfns_public_key_alg(get()); }
+    std::int32_t alg() const noexcept {
+        std::int32_t value = 0;
+        return dfns_public_key_algorithm(get(), &value) == DFNS_OK ? value : 0;
+    }
 
     /** The key as canonical COSE_Key bytes (a copy). Throws dfns::Error for an empty key. */
     std::vector<std::uint8_t> cose() const { return cose_view().to_vector(); }

@@ -4,7 +4,7 @@
 # libdfns_bridge.so.0. DFNS_BRIDGE_SHARED=1 turns those linker flags on in Package.swift; the
 # separate scratch path keeps them out of the normal .build.
 #
-# Result: build/lib/libdfns_bridge.so.0.3.0, with the links libdfns_bridge.so.0 and
+# Result: build/lib/libdfns_bridge.so.0.4.0, with the links libdfns_bridge.so.0 and
 # libdfns_bridge.so next to it (C tests, CMake and Python use build/lib). Nothing is stripped
 # unless --strip is given. Prints the path of the library.
 #

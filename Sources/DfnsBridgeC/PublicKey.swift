@@ -116,6 +116,15 @@ public func dfns_public_key_alg(_ key: OpaquePointer?) -> Int32 {
 }
 
 @c @implementation
+public func dfns_public_key_algorithm(_ key: OpaquePointer?, _ alg: UnsafeMutablePointer<Int32>?) -> Int32 {
+    scalar("dfns_public_key_algorithm", alg, zero: 0) { () throws(BridgeError) in
+        let box = try Handle.borrow(key, as: PublicKeyBox.self, name: "key")
+        // Every COSEAlgorithm the library knows fits in 32 bits (COSE registers small integers).
+        return Int32(exactly: box.key.algorithm.rawValue) ?? 0
+    }
+}
+
+@c @implementation
 public func dfns_public_key_cose(_ key: OpaquePointer?, _ ptr: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, _ len: UnsafeMutablePointer<Int>?) -> Int32 {
     borrowedBytes("dfns_public_key_cose", ptr, len) { () throws(BridgeError) in
         try Handle.borrow(key, as: PublicKeyBox.self, name: "key").cose

@@ -4,7 +4,7 @@ import CDfnsBridgeAPI
 
 @c @implementation
 public func dfns_version() -> UnsafePointer<CChar> {
-    staticCString("0.3.0")
+    staticCString("0.4.0")
 }
 
 @c @implementation

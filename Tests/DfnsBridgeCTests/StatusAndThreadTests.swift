@@ -40,7 +40,7 @@ import Testing
     @Test func versionMatchesHeader() {
         #expect(String(cString: dfns_version()) == DFNS_BRIDGE_VERSION_STRING)
         #expect(dfns_version_number() == UInt32(DFNS_BRIDGE_VERSION_MAJOR * 10000 + DFNS_BRIDGE_VERSION_MINOR * 100 + DFNS_BRIDGE_VERSION_PATCH))
-        #expect(dfns_version_number() == 300)
+        #expect(dfns_version_number() == 400)
     }
 }
 

@@ -13,7 +13,7 @@
 // name for `.product(package:)` below whatever the checkout directory is called (SwiftPM 6.3
 // accepts it without a deprecation warning for path dependencies). Your own package would
 // normally depend on a tagged release instead:
-//   .package(url: "https://github.com/<org>/dfns-bridge", from: "0.3.0")
+//   .package(url: "https://github.com/<org>/dfns-bridge", from: "0.4.0")
 // and then refer to it as package: "dfns-bridge".
 //
 // Build and run from the repository root (scripts/test-examples.sh does this, with a sandbox it

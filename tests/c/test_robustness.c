@@ -251,6 +251,15 @@ static void test_null_arguments(const fixture_t *f, const dfns_policy_t *policy,
     EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_public_key_parse_spki(BOGUS_PTR, SIZE_MAX, DFNS_COSE_ES256, &key));
     CHECK(key == NULL, "parse_spki failure set *out"); key = NULL;
     CHECK(dfns_public_key_alg(NULL) == 0, "dfns_public_key_alg(NULL) != 0");
+    {
+        int32_t alg = 77;
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_public_key_algorithm(NULL, &alg));
+        CHECK(alg == 0, "dfns_public_key_algorithm failure left alg %d", (int)alg);
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_public_key_algorithm(f->key, NULL));
+        alg = 0;
+        CHECK(dfns_public_key_algorithm(f->key, &alg) == DFNS_OK && alg == dfns_public_key_alg(f->key) && alg != 0,
+              "dfns_public_key_algorithm gave %d, dfns_public_key_alg %d", (int)alg, (int)dfns_public_key_alg(f->key));
+    }
     ptr = BOGUS_PTR; len = 7;
     EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_public_key_cose(NULL, &ptr, &len));
     CHECK(ptr == NULL && len == 0, "dfns_public_key_cose failure left outputs %p/%zu", (void *)ptr, len);

@@ -2,8 +2,8 @@
 # The install test (CTest: cmake-consumer). Installs the CMake build of dfns-bridge into a fresh
 # prefix, checks the installed tree (library with its soname links, headers, dfns_bridge.pc, CMake
 # package), then builds tests/cmake-consumer against that prefix in two ways and runs it:
-#   1. find_package(DfnsBridge 0.3 CONFIG REQUIRED) with -DCMAKE_PREFIX_PATH=<prefix>
-#      (and find_package(DfnsBridge 0.4) must fail: SameMinorVersion);
+#   1. find_package(DfnsBridge 0.4 CONFIG REQUIRED) with -DCMAKE_PREFIX_PATH=<prefix>
+#      (and find_package(DfnsBridge 0.5) must fail: SameMinorVersion);
 #   2. cc main.c $(pkg-config --cflags --libs dfns_bridge) with PKG_CONFIG_PATH into the prefix.
 # When mount namespaces are available, the consumer also runs with the Swift toolchain hidden.
 #
@@ -12,7 +12,7 @@ set -euo pipefail
 
 build="${1:?cmake build directory}"
 work="${2:?work directory}"
-version="${3:?version, e.g. 0.3.0}"
+version="${3:?version, e.g. 0.4.0}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 major="${version%%.*}"

@@ -73,7 +73,7 @@ from .verify import (
     verify_registration_hash,
 )
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     "__version__",

@@ -75,7 +75,7 @@ ENV_LIBRARY = "DFNS_BRIDGE_LIBRARY"
 BUNDLED_NAME = "libdfns_bridge.so.0"
 
 #: DFNS_BRIDGE_VERSION_STRING / _NUMBER of the header this binding was written against.
-HEADER_VERSION = "0.3.0"
+HEADER_VERSION = "0.4.0"
 HEADER_VERSION_NUMBER = 0 * 10000 + 3 * 100 + 0
 
 # ------------------------------------------------------------------------------------------------
@@ -162,6 +162,7 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "dfns_public_key_parse_spki": (_STATUS, (_u8p, c_size_t, c_int32, POINTER(PublicKeyPtr))),
     "dfns_public_key_free": (None, (POINTER(PublicKeyPtr),)),
     "dfns_public_key_alg": (c_int32, (PublicKeyPtr,)),
+    "dfns_public_key_algorithm": (_STATUS, (PublicKeyPtr, POINTER(c_int32))),
     "dfns_public_key_cose": (_STATUS, (PublicKeyPtr, _out_bytes, POINTER(c_size_t))),
     "dfns_public_key_spki": (_STATUS, (PublicKeyPtr, _out_bytes, POINTER(c_size_t))),
     "dfns_public_key_pem": (_STATUS, (PublicKeyPtr, _out_str)),

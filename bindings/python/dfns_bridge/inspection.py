@@ -42,7 +42,7 @@ def inspect(data: BytesLike, kind: Union[InspectKind, int, str] = InspectKind.DE
 
 
 def version() -> str:
-    """The shared library's version string, e.g. ``"0.3.0"`` (``dfns_version``)."""
+    """The shared library's version string, e.g. ``"0.4.0"`` (``dfns_version``)."""
     return _lib_.dfns_version().decode("ascii")
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ctypes import byref, c_char_p
-from typing import Optional, Union
+from ctypes import byref, c_char_p, c_int32
+from typing import Any, Optional, Union
 
 from . import _lib
 from ._handle import BytesLike, Handle, as_bytes, borrowed_bytes
@@ -78,7 +78,12 @@ class PublicKey(Handle):
     @property
     def alg(self) -> Union[CoseAlgorithm, int]:
         """The key's COSE algorithm (a :class:`CoseAlgorithm` when this binding knows the value)."""
-        return algorithm_or_int(self._read(_lib_.dfns_public_key_alg))
+        def read(handle: Any) -> int:
+            value = c_int32(0)
+            _lib_.dfns_public_key_algorithm(handle, byref(value))
+            return value.value
+
+        return algorithm_or_int(self._read(read))
 
     @property
     def cose(self) -> bytes:

@@ -67,5 +67,5 @@ def test_inspect_errors(created) -> None:
 
 
 def test_version() -> None:
-    assert db.version() == "0.3.0"
-    assert db.version_number() == 300
+    assert db.version() == "0.4.0"
+    assert db.version_number() == 400

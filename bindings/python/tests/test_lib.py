@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
-from ctypes import byref, c_char_p, c_int, c_size_t, c_uint8, c_uint32, c_void_p
+from ctypes import byref, c_char_p, c_int, c_int32, c_size_t, c_uint8, c_uint32, c_void_p
 from pathlib import Path
 
 import pytest
@@ -133,6 +133,10 @@ def test_raw_null_arguments_return_invalid_argument() -> None:
 
 def test_raw_null_handles_in_getters() -> None:
     assert lib.dfns_public_key_alg(None) == 0
+    alg = c_int32(5)
+    with pytest.raises(db.InvalidArgumentError):
+        lib.dfns_public_key_algorithm(None, byref(alg))
+    assert alg.value == 0
     for getter in ("dfns_public_key_cose", "dfns_public_key_spki"):
         with pytest.raises(db.InvalidArgumentError):
             getattr(lib, getter)(None, byref(c_void_p()), byref(c_size_t()))
