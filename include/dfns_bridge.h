@@ -89,10 +89,10 @@ DFNS_API uint32_t dfns_version_number(void);
  * ------------------------------------------------------------------------------------------- */
 
 /** Status codes. 0 is success; failures are negative. Values never change; new ones are appended.
- *  The WebAuthn codes are the negated codes of the Swift `WebAuthnError.Code`, except the calling
- *  errors among them, mapped by one table whatever the function (since 0.4): `invalid_policy` (900)
- *  is DFNS_ERR_INVALID_POLICY, `invalid_argument` (901) DFNS_ERR_INVALID_ARGUMENT,
- *  `unknown_credential` (902) DFNS_ERR_NOT_FOUND, `internal_error` (999) DFNS_ERR_INTERNAL. */
+ *  The WebAuthn codes are the negated codes of the Swift `WebAuthnError.Code`; the calling errors
+ *  among them map by one table, the same in every function (since 0.4): `invalid_policy` (900) is
+ *  DFNS_ERR_INVALID_POLICY, `invalid_argument` (901) DFNS_ERR_INVALID_ARGUMENT, `unknown_credential`
+ *  (902) DFNS_ERR_NOT_FOUND; `internal_error` (999) is DFNS_ERR_INTERNAL. */
 typedef enum dfns_status {
     DFNS_OK = 0,
 

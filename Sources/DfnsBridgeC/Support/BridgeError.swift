@@ -74,7 +74,7 @@ func guarded(_ function: StaticString, _ body: () throws(BridgeError) -> Void) -
     }
 }
 
-/// Runs a WebAuthn operation, converting its error (see ``BridgeError/init(_:)-(WebAuthnError)``).
+/// Runs a WebAuthn operation, converting its error through the one code table (``BridgeError/status(of:)``).
 @inline(__always)
 func webAuthn<T>(_ body: () throws(WebAuthnError) -> T) throws(BridgeError) -> T {
     do {
