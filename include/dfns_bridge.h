@@ -89,11 +89,14 @@ DFNS_API uint32_t dfns_version_number(void);
  * ------------------------------------------------------------------------------------------- */
 
 /** Status codes. 0 is success; failures are negative. Values never change; new ones are appended.
- *  The WebAuthn codes are the negated codes of the Swift `WebAuthnError.Code`. */
+ *  The WebAuthn codes are the negated codes of the Swift `WebAuthnError.Code`; the calling errors
+ *  among them map by one table, the same in every function (since 0.4): `invalid_policy` (900) is
+ *  DFNS_ERR_INVALID_POLICY, `invalid_argument` (901) DFNS_ERR_INVALID_ARGUMENT, `unknown_credential`
+ *  (902) DFNS_ERR_NOT_FOUND; `internal_error` (999) is DFNS_ERR_INTERNAL. */
 typedef enum dfns_status {
     DFNS_OK = 0,
 
-    /* Calling errors (1..99) */
+    /* Calling errors (-1..-99) */
     DFNS_ERR_INVALID_ARGUMENT = -1,     /**< NULL where a pointer is required, bad enum value, ... */
     DFNS_ERR_BUFFER_TOO_SMALL = -2,     /**< reserved for caller-buffer outputs */
     DFNS_ERR_OUT_OF_MEMORY = -3,        /**< an allocation failed */

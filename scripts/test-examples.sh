@@ -49,6 +49,8 @@ echo "using $(readlink -f "$lib/libdfns_bridge.so.0")"
 mkdir -p "$out"
 warnings=(-Wall -Wextra -Werror -pedantic)
 link=(-L "$lib" -ldfns_bridge "-Wl,-rpath,$lib")
+# The C++ wrapper tests take SHA-256 from libcrypto (libssl-dev).
+crypto_link=(-lcrypto)
 
 # SwiftPM builds: the library's shared-library flags (DFNS_BRIDGE_SHARED) are for the .so only, and
 # CC/CXX choose the compilers of the C and C++ examples here, not the ones SwiftPM uses for the C
@@ -74,14 +76,14 @@ run "$cxx" -std=c++17 "${warnings[@]}" -I include examples/cpp/verify.cpp "${lin
 run "$out/example_cpp_verify"
 
 step "C++ wrapper tests (tests/cpp)"
-run "$cxx" -std=c++17 "${warnings[@]}" -g -pthread -I include tests/cpp/test_cpp.cpp "${link[@]}" -o "$out/test_cpp"
+run "$cxx" -std=c++17 "${warnings[@]}" -g -pthread -I include tests/cpp/test_cpp.cpp "${link[@]}" "${crypto_link[@]}" -o "$out/test_cpp"
 run "$out/test_cpp"
 # The same tests with AddressSanitizer, LeakSanitizer and UBSan in the test program: LSan watches
 # every malloc of the process, the library's included, so a handle a wrapper fails to free (or the
 # library fails to release) is reported as a leak and fails the step.
 if echo 'int main() { return 0; }' | "$cxx" -x c++ -fsanitize=address,undefined - -o /dev/null 2>/dev/null; then
     run "$cxx" -std=c++17 "${warnings[@]}" -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-        -fno-omit-frame-pointer -pthread -I include tests/cpp/test_cpp.cpp "${link[@]}" -o "$out/test_cpp_asan"
+        -fno-omit-frame-pointer -pthread -I include tests/cpp/test_cpp.cpp "${link[@]}" "${crypto_link[@]}" -o "$out/test_cpp_asan"
     run env ASAN_OPTIONS=detect_leaks=1 "$out/test_cpp_asan"
 else
     echo "skipped the sanitizer run: $cxx cannot link -fsanitize=address,undefined"

@@ -4,7 +4,6 @@ import Glibc
 import Musl
 #endif
 import CDfnsBridgeAPI
-import DfnsCBOR
 import DfnsWebAuthn
 
 // Assertion (include/dfns_bridge.h, "Assertion").
@@ -16,10 +15,19 @@ final class AssertionBox: HandleBox {
     let result: AssertionResult
     let extensions: CBuffer?
 
-    init(_ result: AssertionResult) throws(BridgeError) {
+    /// `result`, verified from `authenticatorData`.
+    init(_ result: AssertionResult, authenticatorData: [UInt8]) throws(BridgeError) {
         self.result = result
-        extensions = try result.extensions.map { (value) throws(BridgeError) in try CBuffer(CBOREncoder.encode(value)) }
+        extensions = try extensionBytes(of: result, in: authenticatorData).map { (bytes) throws(BridgeError) in try CBuffer(bytes) }
     }
+}
+
+/// The extension map of a verified assertion exactly as its authenticator data carries it (a
+/// slice of `authenticatorData`, read by ``AuthenticatorData``), or nil when it has none. The
+/// result keeps only the decoded map, so the bytes are located again, and only when there is one.
+private func extensionBytes(of result: AssertionResult, in authenticatorData: [UInt8]) throws(BridgeError) -> ArraySlice<UInt8>? {
+    guard result.extensions != nil else { return nil }
+    return try webAuthn { () throws(WebAuthnError) in try AuthenticatorData(bytes: authenticatorData).extensionBytes }
 }
 
 /// A stored backup-eligibility value (0, 1, or -1 to skip the check) as the verifier wants it.
@@ -58,7 +66,7 @@ public func dfns_assertion_verify(_ policy: OpaquePointer?, _ credential: Unsafe
             try verifier.verify(clientDataJSON: clientDataJSON, authenticatorData: authenticatorData, signature: signature,
                                 expectedChallenge: challenge, credential: stored)
         }
-        out.pointee = Handle.retained(try AssertionBox(result))
+        out.pointee = Handle.retained(try AssertionBox(result, authenticatorData: authenticatorData))
     }
 }
 
@@ -76,7 +84,7 @@ public func dfns_assertion_verify_hash(_ policy: OpaquePointer?, _ credential: U
         let result = try verifying { () throws(WebAuthnError) in
             try verifier.verify(clientDataHash: hash, authenticatorData: authenticatorData, signature: signature, credential: stored)
         }
-        out.pointee = Handle.retained(try AssertionBox(result))
+        out.pointee = Handle.retained(try AssertionBox(result, authenticatorData: authenticatorData))
     }
 }
 
@@ -104,11 +112,11 @@ public func dfns_assertion_verify_cose(_ policy: OpaquePointer?, _ cose_key: Uns
                                 expectedChallenge: challenge, credential: stored)
         }
         guard let info else { return }
-        let encoded = result.extensions.map { CBOREncoder.encode($0) }
-        let extensions = try encoded.map { (bytes) throws(BridgeError) in try CMemory.handOver(bytes, "extensions") }
+        let bytes = try extensionBytes(of: result, in: authenticatorData)
+        let extensions = try bytes.map { (bytes) throws(BridgeError) in try CMemory.handOver(bytes, "extensions") }
         info.pointee = dfns_assertion_info(sign_count: result.signCount, flags: result.flags.rawValue,
                                            sign_count_regressed: result.signCountRegressed ? 1 : 0,
-                                           extensions: extensions, extensions_len: encoded?.count ?? 0)
+                                           extensions: extensions, extensions_len: bytes?.count ?? 0)
     }
 }
 

@@ -62,7 +62,7 @@ public func dfns_authenticator_register(_ authenticator: OpaquePointer?, _ rp_id
         let challenge = try Arguments.bytes(challenge, challenge_len, "challenge")
         let userHandle = try Arguments.bytes(user_handle, user_handle_len, "user_handle")
         guard let algorithm = COSEAlgorithm(rawValue: Int64(alg)), SoftwareAuthenticator.supportedAlgorithms.contains(algorithm) else {
-            throw BridgeError(DFNS_ERR_UNSUPPORTED_ALGORITHM, "alg \(alg) is not one of ES256 (-7), EdDSA (-8), ES256K (-47), RS256 (-257)")
+            throw BridgeError(DFNS_ERR_UNSUPPORTED_ALGORITHM, "alg \(alg) is not one of \(SoftwareAuthenticator.supportedAlgorithmList)")
         }
         let kind: SoftwareAuthenticator.Attestation
         switch dfns_attestation_kind(rawValue: UInt32(bitPattern: attestation)) {
@@ -88,8 +88,7 @@ public func dfns_authenticator_authenticate(_ authenticator: OpaquePointer?, _ r
         let origin = try Arguments.string(origin, "origin")
         let challenge = try Arguments.bytes(challenge, challenge_len, "challenge")
         let credentialId = try Arguments.bytes(credential_id, credential_id_len, "credential_id")
-        // The only invalid argument SoftwareAuthenticator.authenticate reports is an unknown credential.
-        let assertion = try webAuthn(invalidArgument: DFNS_ERR_NOT_FOUND) { () throws(WebAuthnError) in
+        let assertion = try webAuthn { () throws(WebAuthnError) in
             try box.authenticator.authenticate(rpId: rpId, origin: origin, challenge: challenge, credentialId: credentialId,
                                                userVerified: user_verified != 0)
         }

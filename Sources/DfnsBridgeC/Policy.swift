@@ -155,25 +155,19 @@ public func dfns_policy_set_verification_time(_ policy: OpaquePointer?, _ unix_s
 public func dfns_policy_add_trust_anchor(_ policy: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ cert: UnsafePointer<UInt8>?, _ cert_len: Int) -> Int32 {
     guarded("dfns_policy_add_trust_anchor") { () throws(BridgeError) in
         let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
-        let format = try Arguments.string(format, "format")
-        guard trustAnchorFormats.contains(format) else {
-            throw .argument("format \"\(format)\" is not one of \(trustAnchorFormats.sorted().joined(separator: ", "))")
+        let name = try Arguments.string(format, "format")
+        guard let format = AttestationFormat(rawValue: name), format.takesTrustAnchors else {
+            let accepted = AttestationFormat.takingTrustAnchors.map(\.rawValue).sorted().joined(separator: ", ")
+            throw .argument("format \"\(name)\" is not one of \(accepted)")
         }
         let bytes = try Arguments.bytes(cert, cert_len, "cert")
         guard !bytes.isEmpty else { throw .argument("cert is empty") }
         let certificates: [Certificate]
         do throws(CryptoError) {
-            if isPEM(bytes) {
-                guard let text = String(validating: bytes, as: UTF8.self) else {
-                    throw .certificate("the PEM text is not valid UTF-8")
-                }
-                certificates = try Certificate.parsePEMBundle(text)
-            } else {
-                certificates = [try Certificate(der: bytes)]
-            }
+            certificates = try Certificate.parse(derOrPEM: bytes)
         } catch {
             throw BridgeError(DFNS_ERR_ATTESTATION_CERTIFICATE_INVALID, error.description)
         }
-        box.update { $0.trustAnchors[format, default: []].append(contentsOf: certificates) }
+        box.update { $0.trustAnchors[format.rawValue, default: []].append(contentsOf: certificates) }
     }
 }

@@ -69,7 +69,7 @@ public func dfns_public_key_parse_spki(_ data: UnsafePointer<UInt8>?, _ len: Int
         guard let algorithm = COSEAlgorithm(rawValue: Int64(alg)) else {
             throw BridgeError(DFNS_ERR_UNSUPPORTED_ALGORITHM, "alg \(alg) is not a dfns_cose_alg")
         }
-        let publicKey = try crypto { () throws(CryptoError) in try importSPKI(bytes) }
+        let publicKey = try crypto { () throws(CryptoError) in try PublicKey(derOrPEM: bytes) }
         let key: CredentialPublicKey
         do throws(WebAuthnError) {
             key = try CredentialPublicKey(publicKey: publicKey, algorithm: algorithm)
@@ -79,25 +79,6 @@ public func dfns_public_key_parse_spki(_ data: UnsafePointer<UInt8>?, _ len: Int
         }
         out.pointee = Handle.retained(try PublicKeyBox(key))
     }
-}
-
-/// A public key from PEM "PUBLIC KEY" text or DER SubjectPublicKeyInfo (dfns_public_key_parse_spki,
-/// dfns_signer_new_external).
-func importSPKI(_ bytes: [UInt8]) throws(CryptoError) -> PublicKey {
-    if isPEM(bytes) {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .invalidEncoding("the PEM text is not valid UTF-8")
-        }
-        return try PublicKey(pem: text)
-    }
-    return try PublicKey(spkiDER: bytes)
-}
-
-/// Whether `bytes` are PEM text rather than DER: DER structures (SubjectPublicKeyInfo, X.509
-/// certificates) are SEQUENCEs and start with 0x30, which PEM text never does.
-func isPEM(_ bytes: [UInt8]) -> Bool {
-    guard let first = bytes.first else { return false }
-    return first != 0x30
 }
 
 @c @implementation

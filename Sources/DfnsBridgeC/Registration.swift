@@ -1,5 +1,4 @@
 import CDfnsBridgeAPI
-import DfnsCBOR
 import DfnsWebAuthn
 
 // Registration (include/dfns_bridge.h, "Registration").
@@ -22,14 +21,17 @@ final class RegistrationBox: HandleBox {
         aaguid = try CBuffer(result.aaguid)
         format = try CString(result.format)
         attestationType = try CString(result.attestationType.rawValue)
-        extensions = try result.extensions.map { (value) throws(BridgeError) in try CBuffer(CBOREncoder.encode(value)) }
+        extensions = try result.authenticatorData.extensionBytes.map { (bytes) throws(BridgeError) in try CBuffer(bytes) }
         publicKey = try PublicKeyBox(result.credentialPublicKey)
     }
 }
 
-/// Verifications report an unusable policy as DFNS_ERR_INVALID_POLICY.
+/// Runs a verification: its error maps through the one code table of ``webAuthn(_:)`` (an
+/// unusable policy, ``WebAuthnError/Code/invalidPolicy``, is DFNS_ERR_INVALID_POLICY there).
+/// Kept as the verification entry points' name for that call.
+@inline(__always)
 func verifying<T>(_ body: () throws(WebAuthnError) -> T) throws(BridgeError) -> T {
-    try webAuthn(invalidArgument: DFNS_ERR_INVALID_POLICY, body)
+    try webAuthn(body)
 }
 
 /// The challenge of a ceremony: never empty (an empty challenge would accept any replay).

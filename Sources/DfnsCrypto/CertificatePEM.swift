@@ -57,3 +57,23 @@ internal enum CertificatePEM {
         }
     }
 }
+
+extension Certificate {
+    /// The certificates in `bytes`: one DER certificate, or every `CERTIFICATE` block of PEM text
+    /// (``EncodedForm`` tells which), in order. The one place that tells the two apart for
+    /// certificates.
+    ///
+    /// - Throws: ``CryptoError/certificate(_:)`` for PEM text that is not UTF-8, holds no
+    ///   certificate or a block of another kind; the errors of ``init(der:)`` for each certificate.
+    public static func parse(derOrPEM bytes: [UInt8]) throws(CryptoError) -> [Certificate] {
+        switch EncodedForm(of: bytes) {
+        case .der:
+            return [try Certificate(der: bytes)]
+        case .pem:
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw .certificate("the PEM text is not valid UTF-8")
+            }
+            return try parsePEMBundle(text)
+        }
+    }
+}

@@ -136,6 +136,23 @@ extension PublicKey {
         try self.init(spkiDER: der)
     }
 
+    /// Imports DER SubjectPublicKeyInfo or a PEM `PUBLIC KEY` block, whichever `bytes` hold
+    /// (``EncodedForm``): the one place that tells the two apart for public keys.
+    ///
+    /// - Throws: ``CryptoError/invalidEncoding(_:)`` for PEM text that is not UTF-8 or not one
+    ///   `PUBLIC KEY` block; the errors of ``init(spkiDER:)`` for the key itself.
+    public convenience init(derOrPEM bytes: [UInt8]) throws(CryptoError) {
+        switch EncodedForm(of: bytes) {
+        case .der:
+            try self.init(spkiDER: bytes)
+        case .pem:
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw .invalidEncoding("the PEM text is not valid UTF-8")
+            }
+            try self.init(pem: text)
+        }
+    }
+
     // MARK: - Fixed-size SPKI fast path
 
     /// SubjectPublicKeyInfo prefixes of the fixed-size key types (webauthn-verification.md §3.4):

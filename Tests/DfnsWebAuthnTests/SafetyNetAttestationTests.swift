@@ -88,7 +88,7 @@ struct SafetyNetAttestationTests {
         expectWebAuthnError(.attestationPolicyViolation) { _ = try AndroidSafetyNetAttestation.verify(try vector.context(policy: policy(now: seconds + 3600))) }
         expectWebAuthnError(.attestationPolicyViolation) { _ = try AndroidSafetyNetAttestation.verify(try vector.context(policy: policy(now: seconds - 60))) }
         // Extreme values neither trap nor pass.
-        expectWebAuthnError(.invalidArgument) { _ = try AndroidSafetyNetAttestation.verify(try vector.context(policy: policy(now: .max))) }
+        expectWebAuthnError(.invalidPolicy) { _ = try AndroidSafetyNetAttestation.verify(try vector.context(policy: policy(now: .max))) }
         _ = try AndroidSafetyNetAttestation.verify(try vector.context(policy: policy(now: seconds, maxAge: .max / 1000)))
         // With no verification time, "now" is the wall clock, long after 2021.
         expectWebAuthnError(.attestationPolicyViolation) {

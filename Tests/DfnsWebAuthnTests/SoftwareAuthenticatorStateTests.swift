@@ -58,6 +58,33 @@ struct SoftwareAuthenticatorStateTests {
         #expect(first.exportCredential(registration.credentialId)?.signCount == 0)
     }
 
+    @Test("an unknown credential, or one asked for under another RP ID, is unknownCredential; bad inputs invalidArgument")
+    func lookupAndArgumentCodes() throws {
+        let authenticator = SoftwareAuthenticator()
+        let registration = try authenticator.register(rpId: rpId, origin: origin, challenge: challenge)
+        expectCode(.unknownCredential) {
+            _ = try authenticator.authenticate(rpId: rpId, origin: origin, challenge: challenge, credentialId: [9, 9, 9])
+        }
+        expectCode(.unknownCredential) {
+            _ = try authenticator.authenticate(rpId: "other.example", origin: origin, challenge: challenge,
+                                               credentialId: registration.credentialId)
+        }
+        _ = try authenticator.authenticate(rpId: rpId, origin: origin, challenge: challenge, credentialId: registration.credentialId)
+        expectCode(.invalidArgument) {
+            _ = try authenticator.register(rpId: rpId, origin: origin, challenge: challenge,
+                                           userHandle: [UInt8](repeating: 0, count: 65))
+        }
+        // The refusal names the algorithms the authenticator creates, from its own list.
+        do {
+            _ = try authenticator.register(rpId: rpId, origin: origin, challenge: challenge, algorithm: .es384)
+            Issue.record("ES384 registered")
+        } catch {
+            #expect(error.code == .unsupportedAlgorithm)
+            #expect(error.message.contains(SoftwareAuthenticator.supportedAlgorithmList))
+        }
+        #expect(SoftwareAuthenticator.supportedAlgorithmList == "ES256 (-7), EdDSA (-8), ES256K (-47), RS256 (-257)")
+    }
+
     @Test("import rejects what the authenticator could not have created")
     func importChecks() throws {
         let p256 = try PrivateKey.generate(.ec(.p256))

@@ -722,6 +722,126 @@ static void test_invalid_enums(const fixture_t *f, dfns_authenticator_t *auth) {
 }
 
 /* ----------------------------------------------------------------------------------------------
+ * One status per error code, whatever the function (the table of Support/BridgeError.swift), and
+ * keys and trust anchors in both DER and PEM
+ * ------------------------------------------------------------------------------------------- */
+
+/* The last error names `code` (the Swift error code's name, e.g. "unknown_credential"). */
+static void expect_last_error_names(const char *code, const char *call) {
+    CHECK(strstr(dfns_last_error(), code) != NULL, "%s: last error \"%s\" does not name %s", call, dfns_last_error(), code);
+}
+
+static void test_error_code_table(const fixture_t *f, dfns_authenticator_t *auth) {
+    dfns_response_t *resp = NULL;
+    dfns_registration_t *reg = NULL;
+    dfns_assertion_t *as = NULL;
+    dfns_policy_t *pol = NULL;
+    uint8_t hash[33];
+
+    /* unknown_credential (902) -> DFNS_ERR_NOT_FOUND */
+    EXPECT_FAIL(DFNS_ERR_NOT_FOUND, dfns_authenticator_authenticate(auth, TEST_RP_ID, TEST_ORIGIN, f->challenge, 32,
+                                                                    (const uint8_t *)"no-such-id", 10, 1, &resp));
+    expect_last_error_names("unknown_credential", "dfns_authenticator_authenticate");
+    CHECK(resp == NULL, "authenticate failure set *out");
+
+    /* An empty RP ID never reaches a verifier through the C ABI: dfns_policy_new refuses it as a
+       calling error. (A policy that cannot be used is DFNS_ERR_INVALID_POLICY, whichever
+       verification finds it: Tests/DfnsBridgeCTests/BridgeErrorMappingTests.swift builds one.) */
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_policy_new("", &pol));
+    CHECK(pol == NULL, "dfns_policy_new(\"\") set *out");
+
+    /* A clientDataHash of the wrong length -> DFNS_ERR_INVALID_ARGUMENT, before anything is verified. */
+    CHECK_OK(dfns_policy_new(TEST_RP_ID, &pol));
+    sha256(f->reg_client_data.ptr, f->reg_client_data.len, hash);
+    hash[32] = 0;
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_registration_verify_hash(pol, hash, 31, f->attestation_object.ptr,
+                                                                         f->attestation_object.len, &reg));
+    EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_registration_verify_hash(pol, hash, 33, f->attestation_object.ptr,
+                                                                         f->attestation_object.len, &reg));
+    CHECK(reg == NULL, "registration with a bad hash length");
+    CHECK_OK(dfns_registration_verify_hash(pol, hash, 32, f->attestation_object.ptr, f->attestation_object.len, &reg));
+    dfns_registration_free(&reg);
+    {
+        dfns_stored_credential cred = { f->key, 0, -1 };
+        sha256(f->client_data.ptr, f->client_data.len, hash);
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_assertion_verify_hash(pol, &cred, hash, 0, f->authenticator_data.ptr,
+                                                                          f->authenticator_data.len, f->signature.ptr,
+                                                                          f->signature.len, &as));
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_assertion_verify_hash(pol, &cred, hash, 33, f->authenticator_data.ptr,
+                                                                          f->authenticator_data.len, f->signature.ptr,
+                                                                          f->signature.len, &as));
+        CHECK(as == NULL, "assertion with a bad hash length");
+        CHECK_OK(dfns_assertion_verify_hash(pol, &cred, hash, 32, f->authenticator_data.ptr, f->authenticator_data.len,
+                                            f->signature.ptr, f->signature.len, &as));
+        dfns_assertion_free(&as);
+    }
+
+    /* Trust anchors in PEM (one block, or two in a row) and in DER, for every format that takes them. */
+    {
+        static const char *formats[] = { "packed", "tpm", "android-key", "android-safetynet", "fido-u2f", "apple" };
+        uint8_t der[2048];
+        const size_t der_len = pem_to_der(APPLE_ROOT_PEM, der, sizeof der);
+        CHECK(der_len > 100, "the embedded root does not decode");
+        size_t pem_len = sizeof APPLE_ROOT_PEM - 1;
+        char *two = malloc(2 * pem_len);
+        CHECK(two != NULL, "out of memory");
+        if (two) {
+            memcpy(two, APPLE_ROOT_PEM, pem_len);
+            memcpy(two + pem_len, APPLE_ROOT_PEM, pem_len);
+        }
+        for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+            CHECK_OK(dfns_policy_add_trust_anchor(pol, formats[i], (const uint8_t *)APPLE_ROOT_PEM, pem_len));
+            CHECK_OK(dfns_policy_add_trust_anchor(pol, formats[i], der, der_len));
+            if (two) CHECK_OK(dfns_policy_add_trust_anchor(pol, formats[i], (const uint8_t *)two, 2 * pem_len));
+        }
+        free(two);
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_policy_add_trust_anchor(pol, "compound", der, der_len));
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_policy_add_trust_anchor(pol, "Packed", der, der_len));
+        /* A DER certificate with a byte after it, and PEM text that is not UTF-8. */
+        {
+            uint8_t longer[2049];
+            memcpy(longer, der, der_len);
+            longer[der_len] = 0;
+            EXPECT_FAIL(DFNS_ERR_ATTESTATION_CERTIFICATE_INVALID, dfns_policy_add_trust_anchor(pol, "apple", longer, der_len + 1));
+            static const uint8_t not_utf8[] = "-----BEGIN CERTIFICATE-----\n\xff\xfe\n-----END CERTIFICATE-----\n";
+            EXPECT_FAIL(DFNS_ERR_ATTESTATION_CERTIFICATE_INVALID,
+                        dfns_policy_add_trust_anchor(pol, "apple", not_utf8, sizeof not_utf8 - 1));
+        }
+    }
+    dfns_policy_free(&pol);
+
+    /* Public keys in PEM and in DER give the same key. */
+    {
+        const uint8_t *spki = NULL;
+        size_t spki_len = 0;
+        const char *pem = NULL;
+        dfns_public_key_t *from_der = NULL, *from_pem = NULL;
+        CHECK_OK(dfns_public_key_spki(f->key, &spki, &spki_len));
+        CHECK_OK(dfns_public_key_pem(f->key, &pem));
+        if (spki && pem) {
+            CHECK_OK(dfns_public_key_parse_spki(spki, spki_len, f->alg, &from_der));
+            CHECK_OK(dfns_public_key_parse_spki((const uint8_t *)pem, strlen(pem), f->alg, &from_pem));
+            const uint8_t *a = NULL, *b = NULL;
+            size_t a_len = 0, b_len = 0;
+            if (from_der && from_pem) {
+                CHECK_OK(dfns_public_key_spki(from_der, &a, &a_len));
+                CHECK_OK(dfns_public_key_spki(from_pem, &b, &b_len));
+                CHECK(a_len == spki_len && b_len == spki_len && memcmp(a, spki, spki_len) == 0 && memcmp(b, spki, spki_len) == 0,
+                      "PEM and DER imports differ from the key");
+            }
+            dfns_public_key_free(&from_der);
+            dfns_public_key_free(&from_pem);
+            /* PEM of another kind, and PEM text that is not UTF-8, are refused. */
+            EXPECT_FAIL(DFNS_ERR_MALFORMED_ENCODING,
+                        dfns_public_key_parse_spki((const uint8_t *)APPLE_ROOT_PEM, sizeof APPLE_ROOT_PEM - 1, f->alg, &from_pem));
+            static const uint8_t not_utf8[] = "-----BEGIN PUBLIC KEY-----\n\xff\n-----END PUBLIC KEY-----\n";
+            EXPECT_FAIL(DFNS_ERR_MALFORMED_ENCODING, dfns_public_key_parse_spki(not_utf8, sizeof not_utf8 - 1, f->alg, &from_pem));
+            CHECK(from_pem == NULL, "a refused key set *out");
+        }
+    }
+}
+
+/* ----------------------------------------------------------------------------------------------
  * Truncated, mutated and random input through every parser
  * ------------------------------------------------------------------------------------------- */
 
@@ -1136,6 +1256,7 @@ int main(void) {
     test_free_functions();
     test_null_arguments(&f, policy, auth);
     test_invalid_enums(&f, auth);
+    test_error_code_table(&f, auth);
     test_truncations(policy, &f);
     test_mutations(policy, &f);
     test_random(policy, &f);

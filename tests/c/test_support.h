@@ -1,7 +1,8 @@
 /*
  * Helpers shared by the C tests of dfns_bridge.h: checks that count failures and keep going,
- * "this call failed and said why" checks, a small SHA-256 (so the tests need no crypto library),
- * a deterministic PRNG, and fixtures built with the library's software authenticator.
+ * "this call failed and said why" checks, SHA-256 and PEM decoding from libcrypto (every C test
+ * that includes this header links OpenSSL::Crypto), a deterministic PRNG, and fixtures built with
+ * the library's software authenticator.
  *
  * Each test is one executable; it prints one line per failed check and a summary, and exits 1
  * when any check failed.
@@ -16,6 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 static int g_checks = 0;
 static int g_failures = 0;
@@ -139,58 +145,15 @@ static void check_failed(const char *file, int line, const char *what, int s, in
     } while (0)
 
 /* ----------------------------------------------------------------------------------------------
- * SHA-256 (FIPS 180-4), for clientDataHash and the signed message.
+ * SHA-256 for clientDataHash and the signed message (libcrypto).
  * ------------------------------------------------------------------------------------------- */
 
-static const uint32_t sha256_k[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-#define SHA256_ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
-
-static void sha256_block(uint32_t h[8], const uint8_t *p) {
-    uint32_t w[64], a, b, c, d, e, f, g, hh;
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = SHA256_ROR(w[i - 15], 7) ^ SHA256_ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = SHA256_ROR(w[i - 2], 17) ^ SHA256_ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; hh = h[7];
-    for (int i = 0; i < 64; i++) {
-        uint32_t t1 = hh + (SHA256_ROR(e, 6) ^ SHA256_ROR(e, 11) ^ SHA256_ROR(e, 25)) + ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
-        uint32_t t2 = (SHA256_ROR(a, 2) ^ SHA256_ROR(a, 13) ^ SHA256_ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-    }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
-}
-
+/* SHA-256 of data[0..len) into out; a libcrypto failure ends the test (exit 2). */
 static void sha256(const uint8_t *data, size_t len, uint8_t out[32]) {
-    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    uint8_t block[64];
-    size_t i = 0;
-    for (; i + 64 <= len; i += 64) sha256_block(h, data + i);
-    size_t rest = len - i;
-    memset(block, 0, sizeof block);
-    if (rest) memcpy(block, data + i, rest);
-    block[rest] = 0x80;
-    if (rest >= 56) {
-        sha256_block(h, block);
-        memset(block, 0, sizeof block);
-    }
-    uint64_t bits = (uint64_t)len * 8;
-    for (int j = 0; j < 8; j++) block[63 - j] = (uint8_t)(bits >> (8 * j));
-    sha256_block(h, block);
-    for (int j = 0; j < 8; j++) {
-        out[4 * j] = (uint8_t)(h[j] >> 24); out[4 * j + 1] = (uint8_t)(h[j] >> 16);
-        out[4 * j + 2] = (uint8_t)(h[j] >> 8); out[4 * j + 3] = (uint8_t)h[j];
+    unsigned int n = 0;
+    if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1 || n != 32) {
+        fprintf(stderr, "EVP_Digest(SHA-256) failed\n");
+        exit(2);
     }
 }
 
@@ -271,31 +234,23 @@ static const char APPLE_ROOT_PEM[] =
     "1bWeT0vT\n"
     "-----END CERTIFICATE-----\n";
 
-/* Decodes the base64 body of a PEM block into DER; returns the DER length (0 on error). */
+/* The DER of the first PEM block in pem (libcrypto's PEM reader); returns the DER length, 0 when
+   there is no block or it does not fit in cap bytes. */
 static size_t pem_to_der(const char *pem, uint8_t *out, size_t cap) {
-    const char *p = strstr(pem, "-----\n");
-    const char *end = strstr(pem, "\n-----END");
-    uint32_t acc = 0;
-    int bits = 0;
+    BIO *bio = BIO_new_mem_buf(pem, -1);
+    char *name = NULL, *header = NULL;
+    unsigned char *data = NULL;
+    long len = 0;
     size_t n = 0;
-    if (!p || !end) return 0;
-    for (p += 6; p < end; p++) {
-        int v;
-        char c = *p;
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') v = c - '0' + 52;
-        else if (c == '+') v = 62;
-        else if (c == '/') v = 63;
-        else continue; /* newlines, padding */
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (n == cap) return 0;
-            out[n++] = (uint8_t)(acc >> bits);
-        }
+    if (bio && PEM_read_bio(bio, &name, &header, &data, &len) == 1 && len > 0 && (size_t)len <= cap) {
+        memcpy(out, data, (size_t)len);
+        n = (size_t)len;
     }
+    OPENSSL_free(name);
+    OPENSSL_free(header);
+    OPENSSL_free(data);
+    BIO_free(bio);
+    ERR_clear_error();
     return n;
 }
 

@@ -2,7 +2,7 @@
 //
 // Build and run (scripts/test-examples.sh does this):
 //   g++ -std=c++17 -Wall -Wextra -Werror -pedantic -pthread -I include tests/cpp/test_cpp.cpp
-//       -L build/lib -ldfns_bridge -Wl,-rpath,"$PWD/build/lib" -o build/examples/test_cpp
+//       -L build/lib -ldfns_bridge -Wl,-rpath,"$PWD/build/lib" -lcrypto -o build/examples/test_cpp
 //   build/examples/test_cpp            # or under: valgrind --leak-check=full --errors-for-leak-kinds=definite
 //
 // Covers: byte views; ES256 / EdDSA / ES256K / RS256 round trips with both attestation kinds;
@@ -15,7 +15,7 @@
 // reset); inspection; several threads sharing one policy, key and authenticator.
 // Since 0.2: Key signers of every kind from dfns::generate_key (assertions checked with
 // dfns::PublicKey); external signers whose std::function signs (through a Key signer of the same
-// PEM: this program links no crypto library), throws (the caller gets the same exception back,
+// PEM; libcrypto serves only for SHA-256 here), throws (the caller gets the same exception back,
 // nothing unwinds through C), or returns unusable signatures; passkey, password-protected and
 // recovery signers and the envelope functions; webhook and returned-signature verification; a
 // dfns::Client over a C++ lambda transport playing the Dfns API (reads, API errors returned as a
@@ -48,6 +48,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <openssl/evp.h>
 
 namespace {
 
@@ -85,47 +87,15 @@ void expect_error(int status, const char *what, int line, const std::function<vo
 }
 #define EXPECT_ERROR(status, ...) expect_error((status), #__VA_ARGS__, __LINE__, [&]() { __VA_ARGS__; })
 
-// Compact SHA-256 (FIPS 180-4) so that the test can build the signed data of an assertion
-// (authenticatorData || SHA-256(clientDataJSON)) without linking another library.
+// SHA-256 from libcrypto, to build the signed data of an assertion
+// (authenticatorData || SHA-256(clientDataJSON)). A libcrypto failure ends the program.
 std::array<std::uint8_t, 32> sha256(dfns::bytes_view input) {
-    static const std::uint32_t k[64] = {
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-    std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    std::vector<std::uint8_t> m(input.begin(), input.end());
-    const std::uint64_t bits = static_cast<std::uint64_t>(m.size()) * 8;
-    m.push_back(0x80);
-    while (m.size() % 64 != 56) m.push_back(0);
-    for (int i = 7; i >= 0; --i) m.push_back(static_cast<std::uint8_t>(bits >> (8 * i)));
-    auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-    for (std::size_t block = 0; block < m.size(); block += 64) {
-        std::uint32_t w[64];
-        for (int i = 0; i < 16; ++i) {
-            const std::size_t o = block + 4 * static_cast<std::size_t>(i);
-            w[i] = (std::uint32_t(m[o]) << 24) | (std::uint32_t(m[o + 1]) << 16) | (std::uint32_t(m[o + 2]) << 8) | m[o + 3];
-        }
-        for (int i = 16; i < 64; ++i) {
-            const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-        std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-        for (int i = 0; i < 64; ++i) {
-            const std::uint32_t t1 = hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-            const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-            hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
-        }
-        h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
-    }
     std::array<std::uint8_t, 32> out{};
-    for (int i = 0; i < 8; ++i)
-        for (int j = 0; j < 4; ++j) out[static_cast<std::size_t>(4 * i + j)] = static_cast<std::uint8_t>(h[i] >> (24 - 8 * j));
+    unsigned int length = 0;
+    if (EVP_Digest(input.data(), input.size(), out.data(), &length, EVP_sha256(), nullptr) != 1 || length != out.size()) {
+        std::fprintf(stderr, "EVP_Digest(SHA-256) failed\n");
+        std::exit(2);
+    }
     return out;
 }
 
@@ -846,8 +816,8 @@ struct HsmError : std::runtime_error {
     int code;
 };
 
-// A SignFunction standing in for an HSM. test_cpp links no crypto library, so it signs through a
-// Key signer of the same private key: the message is the Key clientData {"type":"key.get",
+// A SignFunction standing in for an HSM. test_cpp uses libcrypto only for SHA-256, so it signs
+// through a Key signer of the same private key: the message is the Key clientData {"type":"key.get",
 // "challenge":"…"}, which that signer rebuilds from the challenge and signs; the function checks the
 // rebuilt clientData is the message and returns the signature bytes. (It also runs a wrapper call
 // inside a callback.)

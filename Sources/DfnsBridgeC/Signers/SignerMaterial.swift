@@ -86,7 +86,7 @@ enum SignerMaterial {
             guard !der.isEmpty else { throw BridgeError(DFNS_ERR_MALFORMED_ENCODING, "\(name) is an empty PEM block") }
             return try signerCall { () throws(SignerError) in try KeyCredential(privateKeyDER: der, credentialId: credentialId) }
         }
-        if isPEM(bytes) {
+        if EncodedForm(of: bytes) == .pem {
             guard !bytes.contains(0) else {
                 throw BridgeError(DFNS_ERR_MALFORMED_ENCODING, "\(name) is neither DER (no SEQUENCE) nor PEM text (it has a NUL byte)")
             }
@@ -99,7 +99,7 @@ enum SignerMaterial {
     static func publicKey(_ pointer: UnsafePointer<UInt8>?, _ len: Int, _ name: String) throws(BridgeError) -> PublicKey {
         let bytes = try Arguments.bytes(pointer, len, name)
         guard !bytes.isEmpty else { throw .argument("\(name) is empty") }
-        return try crypto { () throws(CryptoError) in try importSPKI(bytes) }
+        return try crypto { () throws(CryptoError) in try PublicKey(derOrPEM: bytes) }
     }
 
     /// The `dfns_key_kind` value of a credential kind.

@@ -25,17 +25,24 @@ struct BridgeError: Error {
         BridgeError(DFNS_ERR_OUT_OF_MEMORY, "cannot allocate \(what)")
     }
 
-    /// A WebAuthn failure: the status is the negated code (the header defines them so), except
-    /// ``WebAuthnError/Code/invalidArgument``, which becomes `invalidArgument` (DFNS_ERR_INVALID_ARGUMENT
-    /// unless the entry point documents DFNS_ERR_INVALID_POLICY).
-    init(_ error: WebAuthnError, invalidArgument: dfns_status = DFNS_ERR_INVALID_ARGUMENT) {
-        let status: dfns_status
-        switch error.code {
-        case .invalidArgument: status = invalidArgument
-        case .internalError: status = DFNS_ERR_INTERNAL
-        default: status = dfns_status(rawValue: -error.code.rawValue)
-        }
-        self.init(status, error.description)
+    /// The statuses of the WebAuthn codes whose status is not their negated value. Every other
+    /// code `c` becomes `-c.rawValue`, which the header defines as `DFNS_ERR_<NAME>`.
+    static let webAuthnStatusExceptions: [WebAuthnError.Code: dfns_status] = [
+        .invalidPolicy: DFNS_ERR_INVALID_POLICY,
+        .invalidArgument: DFNS_ERR_INVALID_ARGUMENT,
+        .unknownCredential: DFNS_ERR_NOT_FOUND,
+        .internalError: DFNS_ERR_INTERNAL,
+    ]
+
+    /// The status of a WebAuthn code: from ``webAuthnStatusExceptions``, else the negated value.
+    static func status(of code: WebAuthnError.Code) -> dfns_status {
+        webAuthnStatusExceptions[code] ?? dfns_status(rawValue: -code.rawValue)
+    }
+
+    /// A WebAuthn failure, its status from ``status(of:)``: the same code gives the same status at
+    /// every entry point.
+    init(_ error: WebAuthnError) {
+        self.init(BridgeError.status(of: error.code), error.description)
     }
 
     /// A DfnsCrypto failure, mapped to the closest status.
@@ -67,14 +74,13 @@ func guarded(_ function: StaticString, _ body: () throws(BridgeError) -> Void) -
     }
 }
 
-/// Runs a WebAuthn operation, converting its error (see ``BridgeError/init(_:invalidArgument:)``).
+/// Runs a WebAuthn operation, converting its error through the one code table (``BridgeError/status(of:)``).
 @inline(__always)
-func webAuthn<T>(invalidArgument: dfns_status = DFNS_ERR_INVALID_ARGUMENT,
-                 _ body: () throws(WebAuthnError) -> T) throws(BridgeError) -> T {
+func webAuthn<T>(_ body: () throws(WebAuthnError) -> T) throws(BridgeError) -> T {
     do {
         return try body()
     } catch {
-        throw BridgeError(error, invalidArgument: invalidArgument)
+        throw BridgeError(error)
     }
 }
 

@@ -19,6 +19,11 @@ enum CMemory {
     /// ``copy(_:)`` of `bytes` for a `uint8_t **` output the caller releases with dfns_free;
     /// DFNS_ERR_OUT_OF_MEMORY (naming `what`) when it cannot be allocated.
     static func handOver(_ bytes: [UInt8], _ what: String) throws(BridgeError) -> UnsafeMutablePointer<UInt8> {
+        try handOver(bytes[...], what)
+    }
+
+    /// The same hand-over for a slice (e.g. the extensions inside authenticator data).
+    static func handOver(_ bytes: ArraySlice<UInt8>, _ what: String) throws(BridgeError) -> UnsafeMutablePointer<UInt8> {
         guard let copy = bytes.withUnsafeBytes({ copy($0) }) else { throw .outOfMemory("\(bytes.count) bytes of \(what)") }
         return copy
     }
@@ -31,7 +36,13 @@ final class CBuffer {
     let pointer: UnsafeMutablePointer<UInt8>
     let count: Int
 
-    init(_ bytes: [UInt8]) throws(BridgeError) {
+    /// A copy of `bytes`.
+    convenience init(_ bytes: [UInt8]) throws(BridgeError) {
+        try self.init(bytes[...])
+    }
+
+    /// A copy of a slice (e.g. the extensions inside authenticator data), without an array between.
+    init(_ bytes: ArraySlice<UInt8>) throws(BridgeError) {
         guard let copy = bytes.withUnsafeBytes({ CMemory.copy($0) }) else { throw .outOfMemory("\(bytes.count) bytes") }
         pointer = copy
         count = bytes.count

@@ -186,7 +186,7 @@ extension SignerError {
     /// authenticator's messages carry no key material.
     static func authenticator(_ error: WebAuthnError) -> SignerError {
         switch error.code {
-        case .invalidArgument: return .invalidArgument("authenticator: \(error.message)")
+        case .invalidArgument, .unknownCredential: return .invalidArgument("authenticator: \(error.message)")
         case .unsupportedAlgorithm: return .unsupportedKeyType(error.message)
         default: return .cryptoFailure("authenticator: \(error.message)")
         }

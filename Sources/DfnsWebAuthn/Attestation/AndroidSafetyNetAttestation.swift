@@ -79,13 +79,13 @@ public enum AndroidSafetyNetAttestation: AttestationStatementVerifier {
             throw WebAuthnError(.malformedAttestationStatement, "android-safetynet timestampMs must be an integer in the 64-bit range, found \(value.typeName)")
         }
         guard maxAgeSeconds >= 0, skewSeconds >= 0 else {
-            throw WebAuthnError(.invalidArgument, "SafetyNetPolicy maxAgeSeconds and maxClockSkewSeconds must not be negative")
+            throw WebAuthnError(.invalidPolicy, "SafetyNetPolicy maxAgeSeconds and maxClockSkewSeconds must not be negative")
         }
         let nowMs = now.multipliedReportingOverflow(by: 1000)
         let skewMs = skewSeconds.multipliedReportingOverflow(by: 1000)
         let maxAgeMs = maxAgeSeconds.multipliedReportingOverflow(by: 1000)
         guard !nowMs.overflow, !skewMs.overflow, !maxAgeMs.overflow else {
-            throw WebAuthnError(.invalidArgument, "SafetyNet freshness window does not fit 64-bit milliseconds")
+            throw WebAuthnError(.invalidPolicy, "SafetyNet freshness window does not fit 64-bit milliseconds")
         }
         let latest = nowMs.partialValue.addingReportingOverflow(skewMs.partialValue)
         let earliest = nowMs.partialValue.subtractingReportingOverflow(maxAgeMs.partialValue)

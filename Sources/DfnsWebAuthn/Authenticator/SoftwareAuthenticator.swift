@@ -51,6 +51,11 @@ public final class SoftwareAuthenticator: Sendable {
     /// The algorithms this authenticator can create credentials for.
     public static let supportedAlgorithms: [COSEAlgorithm] = [.es256, .edDSA, .es256k, .rs256]
 
+    /// ``supportedAlgorithms`` for messages: names and COSE values, e.g. `ES256 (-7), EdDSA (-8)`.
+    public static var supportedAlgorithmList: String {
+        supportedAlgorithms.map { "\($0.name) (\($0.rawValue))" }.joined(separator: ", ")
+    }
+
     /// The AAGUID written into attested credential data.
     public let aaguid: [UInt8]
     private let credentials = Locked<[[UInt8]: Credential]>([:])
@@ -84,7 +89,7 @@ public final class SoftwareAuthenticator: Sendable {
         case .edDSA: keyType = .ed25519
         case .rs256: keyType = .rsa(bits: 2048)
         default:
-            throw WebAuthnError(.unsupportedAlgorithm, "the software authenticator creates ES256, EdDSA, ES256K and RS256 credentials, not \(algorithm.name)")
+            throw WebAuthnError(.unsupportedAlgorithm, "the software authenticator creates \(SoftwareAuthenticator.supportedAlgorithmList) credentials, not \(algorithm.name)")
         }
         let privateKey: PrivateKey
         let credentialId: [UInt8]
@@ -133,7 +138,7 @@ public final class SoftwareAuthenticator: Sendable {
 
     /// Signs an assertion with the credential `credentialId`, incrementing its counter.
     ///
-    /// - Throws: ``WebAuthnError/Code/invalidArgument`` for an unknown credential or an RP ID other
+    /// - Throws: ``WebAuthnError/Code/unknownCredential`` for an unknown credential or an RP ID other
     ///   than the one it was created for.
     public func authenticate(rpId: String, origin: String, challenge: [UInt8], credentialId: [UInt8],
                              userVerified: Bool = true) throws(WebAuthnError) -> Assertion {
@@ -144,7 +149,7 @@ public final class SoftwareAuthenticator: Sendable {
             return credential
         }
         guard let credential = found else {
-            throw WebAuthnError(.invalidArgument, "no credential with this ID for RP ID \"\(rpId)\"")
+            throw WebAuthnError(.unknownCredential, "no credential with this ID for RP ID \"\(rpId)\"")
         }
         var flags: AuthenticatorFlags = [.userPresent]
         if userVerified { flags.insert(.userVerified) }

@@ -16,6 +16,13 @@ public struct AuthenticatorData: Sendable {
     public let attestedCredentialData: AttestedCredentialData?
     /// The authenticator extension outputs, present when the ED flag is set (a CBOR map).
     public let extensions: CBORValue?
+    /// Where the extension map starts in ``rawBytes``, when ED is set.
+    private let extensionsOffset: Int?
+
+    /// The extension map as it appeared in the authenticator data (its encoding kept, whatever
+    /// its key order or integer widths), or nil when the ED flag is clear: a slice of
+    /// ``rawBytes``, no copy. ``extensions`` is the same map decoded.
+    public var extensionBytes: ArraySlice<UInt8>? { extensionsOffset.map { rawBytes[$0...] } }
 
     /// The longest credential ID the specification allows.
     public static let maxCredentialIdLength = 1023
@@ -93,8 +100,10 @@ public struct AuthenticatorData: Sendable {
                                     "authenticator extensions must be a CBOR map, found \(value.typeName)")
             }
             extensions = value
+            extensionsOffset = offset
         } else {
             extensions = nil
+            extensionsOffset = nil
             guard offset == bytes.count else {
                 throw WebAuthnError(.trailingBytes,
                                     "\(bytes.count - offset) bytes follow the authenticator data that its flags (0x\(String(flags.rawValue, radix: 16))) do not announce")
