@@ -306,8 +306,23 @@ typedef enum dfns_policy_option {
     DFNS_POLICY_ANDROID_KEY_REQUIRE_PURPOSE_SIGN = 14,     /**< [on] */
     DFNS_POLICY_ANDROID_KEY_TEE_ENFORCED_ONLY = 15,        /**< [off] */
     DFNS_POLICY_SAFETYNET_REQUIRE_CTS_PROFILE_MATCH = 16,  /**< [on] */
-    DFNS_POLICY_SAFETYNET_CHECK_TIMESTAMP = 17  /**< timestampMs at most 60 s before and 10 s after the verification time [on] */
+    DFNS_POLICY_SAFETYNET_CHECK_TIMESTAMP = 17,  /**< timestampMs at most 60 s before and 10 s after the verification time [on] */
+    /** An http(s) origin also accepts its subdomains at any depth, same scheme and port:
+     *  "https://example.org" accepts "https://login.example.org", never "https://badexample.org"
+     *  (webauthn-rs's allow_subdomains_origin). Reopens: any subdomain (user content, a forgotten
+     *  staging host) can run ceremonies for the RP. Since 0.4. [off] */
+    DFNS_POLICY_ALLOW_SUBDOMAIN_ORIGINS = 18,
+    /** A loopback origin ("http://localhost", "http://127.0.0.1:3000", "http://[::1]") accepts the
+     *  same scheme and host on any port, for development; each loopback host only when configured
+     *  itself. Reopens: any local process on another port can run ceremonies. Since 0.4. [off] */
+    DFNS_POLICY_ALLOW_ANY_LOOPBACK_PORT = 19
 } dfns_policy_option;
+
+/** The ceremony a per-ceremony policy setting applies to (since 0.4). */
+typedef enum dfns_ceremony {
+    DFNS_CEREMONY_REGISTRATION = 1, /**< navigator.credentials.create (WebAuthn §7.1) */
+    DFNS_CEREMONY_ASSERTION = 2     /**< navigator.credentials.get (WebAuthn §7.2) */
+} dfns_ceremony;
 
 /** Creates a policy for `rp_id` with no allowed origins yet and the defaults above.
  *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (NULL or empty rp_id, invalid UTF-8).
@@ -360,6 +375,50 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_set_verification_time(dfns_poli
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_add_trust_anchor(
     dfns_policy_t *DFNS_NULLABLE policy, const char *DFNS_NULLABLE format,
     const uint8_t *DFNS_NULLABLE cert, size_t cert_len);
+
+/** Adds an RP ID accepted besides the policy's own (a relying party serving several domains):
+ *  rpIdHash may then be SHA-256 of any of them. Every accepted RP ID is hashed once, here, not per
+ *  ceremony. The RP ID that matched is reported by dfns_assertion_rp_id. Adding one already
+ *  accepted changes nothing. Since 0.4.
+ *  Reopens: credentials of every listed domain are accepted; list only domains the RP controls.
+ *  Returns: DFNS_OK, or DFNS_ERR_INVALID_ARGUMENT (NULL policy, NULL or empty rp_id, invalid UTF-8).
+ *  Needs exclusive access to the policy. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_add_rp_id(dfns_policy_t *DFNS_NULLABLE policy, const char *DFNS_NULLABLE rp_id);
+
+/** Replaces the clientData "type" values one ceremony accepts, for hosts with custom ceremonies
+ *  (the defaults are exactly "webauthn.create" for registration and "webauthn.get" for assertion).
+ *  Since 0.4.
+ *  Reopens: a response made for another ceremony type is accepted for this one; list only types
+ *  whose responses the host really treats alike.
+ *  Returns: DFNS_OK, or DFNS_ERR_INVALID_ARGUMENT (NULL policy, ceremony not a dfns_ceremony,
+ *           types NULL, count 0 or above 64, a NULL, empty or non-UTF-8 type).
+ *  In:  ceremony: a dfns_ceremony. types, count: the accepted types, compared exactly; duplicates
+ *       are kept once. Nothing changes when the call fails.
+ *  Needs exclusive access to the policy. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_set_client_data_types(
+    dfns_policy_t *DFNS_NULLABLE policy, int ceremony, const char *DFNS_NULLABLE const *DFNS_NULLABLE types, size_t count);
+
+/** Sets the FIDO AppID (U2F "appid" extension, e.g. "https://example.org/app-id.json") the RP sent
+ *  in its assertion options for credentials registered with the U2F API. An assertion's rpIdHash
+ *  may then be SHA-256 of the AppID, but only when the caller reports the client's "appid": true
+ *  extension output (DFNS_ASSERTION_APPID_EXTENSION_USED with dfns_assertion_verify_ex); otherwise
+ *  an AppID hash is DFNS_ERR_RP_ID_HASH_MISMATCH. Registrations never accept it. "appidExclude" on
+ *  registration needs no RP-side setting: it only makes the client refuse a U2F-registered
+ *  authenticator and leaves no trace in the response. Since 0.4.
+ *  Reopens: U2F credentials scoped to the AppID's origin are accepted for this RP.
+ *  Returns: DFNS_OK, or DFNS_ERR_INVALID_ARGUMENT (NULL policy, empty or non-UTF-8 appid).
+ *  In:  appid: the AppID, or NULL to remove it [NULL]. Needs exclusive access to the policy. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_set_appid(dfns_policy_t *DFNS_NULLABLE policy, const char *DFNS_NULLABLE appid);
+
+/** Adds a TPM manufacturer to the allowlist of "tpm" attestation: the AIK certificate's
+ *  tpmManufacturer, a TCG vendor ID such as "id:414D4400" (AMD), "id:49465800" (Infineon),
+ *  "id:494E5443" (Intel), "id:4E544300" (Nuvoton), "id:53544D20" (STMicroelectronics). With an
+ *  empty list [the default] any manufacturer is accepted, as before 0.4; with a non-empty one, a
+ *  TPM from another manufacturer fails with DFNS_ERR_ATTESTATION_POLICY_VIOLATION, naming it.
+ *  Hex case does not matter. Since 0.4.
+ *  Returns: DFNS_OK, or DFNS_ERR_INVALID_ARGUMENT (NULL policy, a value that is not "id:" and
+ *           eight hex digits). Needs exclusive access to the policy. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_add_tpm_manufacturer(dfns_policy_t *DFNS_NULLABLE policy, const char *DFNS_NULLABLE manufacturer);
 
 /* ----------------------------------------------------------------------------------------------
  * Registration (WebAuthn §7.1)
@@ -470,6 +529,29 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_verify_hash(
     const uint8_t *DFNS_NULLABLE signature, size_t signature_len,
     dfns_assertion_t *DFNS_NULLABLE *DFNS_NULLABLE out);
 
+/** What the caller knows about an assertion beyond its bytes, for dfns_assertion_verify_ex
+ *  (bits to OR together; since 0.4). */
+typedef enum dfns_assertion_verify_flag {
+    /** The client reported the FIDO "appid" extension output as true (clientExtensionResults.appid):
+     *  rpIdHash may be SHA-256 of the policy's AppID (dfns_policy_set_appid). */
+    DFNS_ASSERTION_APPID_EXTENSION_USED = 1
+} dfns_assertion_verify_flag;
+
+/** dfns_assertion_verify with what the caller knows about the ceremony beyond the response bytes.
+ *  Since 0.4.
+ *  Returns: as dfns_assertion_verify; DFNS_ERR_INVALID_ARGUMENT also for a bit in `flags` that is
+ *           not a dfns_assertion_verify_flag.
+ *  In:  flags: dfns_assertion_verify_flag bits, 0 for none (then exactly dfns_assertion_verify).
+ *  Thread-safe on shared policy and key. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_verify_ex(
+    const dfns_policy_t *DFNS_NULLABLE policy, const dfns_stored_credential *DFNS_NULLABLE credential,
+    const uint8_t *DFNS_NULLABLE client_data_json, size_t client_data_json_len,
+    const uint8_t *DFNS_NULLABLE authenticator_data, size_t authenticator_data_len,
+    const uint8_t *DFNS_NULLABLE signature, size_t signature_len,
+    const uint8_t *DFNS_NULLABLE challenge, size_t challenge_len,
+    unsigned flags,
+    dfns_assertion_t *DFNS_NULLABLE *DFNS_NULLABLE out);
+
 /** The values of a verified assertion, written by dfns_assertion_verify_cose (no result handle).
  *  The caller owns `extensions` and releases it with dfns_free. */
 typedef struct dfns_assertion_info {
@@ -523,6 +605,12 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_flags(
  *  authenticator), else 0. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_sign_count_regressed(
     const dfns_assertion_t *DFNS_NULLABLE assertion, int *DFNS_NULLABLE regressed);
+
+/** The identifier whose SHA-256 the assertion's rpIdHash is: the policy's RP ID, one added with
+ *  dfns_policy_add_rp_id, or its AppID (when the appid extension was used). Since 0.4.
+ *  Out: rp_id: a borrowed NUL-terminated string, valid until the assertion is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_rp_id(
+    const dfns_assertion_t *DFNS_NULLABLE assertion, const char *DFNS_NULLABLE *DFNS_NULLABLE rp_id);
 
 /** The authenticator extension outputs as CBOR, or ptr NULL / len 0 when there are none. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_extensions(

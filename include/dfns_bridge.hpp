@@ -601,6 +601,70 @@ public:
     Policy &safetynet_check_timestamp(bool on = true) & { return set_option(DFNS_POLICY_SAFETYNET_CHECK_TIMESTAMP, on); }
     /** SafetyNet timestamp rule (chaining on a temporary). */
     Policy &&safetynet_check_timestamp(bool on = true) && { return std::move(safetynet_check_timestamp(on)); }
+
+    /* Relying-party options (since 0.4), each off by default; dfns_bridge.h names the threat each reopens. */
+
+    /** An http(s) origin also accepts its subdomains, same scheme and port [off]. */
+    Policy &allow_subdomain_origins(bool on = true) & { return set_option(DFNS_POLICY_ALLOW_SUBDOMAIN_ORIGINS, on); }
+    /** Subdomain origins (chaining on a temporary). */
+    Policy &&allow_subdomain_origins(bool on = true) && { return std::move(allow_subdomain_origins(on)); }
+    /** A configured loopback origin accepts any port, for development [off]. */
+    Policy &allow_any_loopback_port(bool on = true) & { return set_option(DFNS_POLICY_ALLOW_ANY_LOOPBACK_PORT, on); }
+    /** Any loopback port (chaining on a temporary). */
+    Policy &&allow_any_loopback_port(bool on = true) && { return std::move(allow_any_loopback_port(on)); }
+
+    /** Accepts `rp_id` besides the policy's own RP ID (dfns_policy_add_rp_id). Throws
+     *  DFNS_ERR_INVALID_ARGUMENT for an empty one. */
+    Policy &add_rp_id(std::string_view rp_id) & {
+        check(dfns_policy_add_rp_id(get(), detail::c_string(rp_id).c_str()));
+        return *this;
+    }
+    /** Accepts another RP ID (chaining on a temporary). */
+    Policy &&add_rp_id(std::string_view rp_id) && { return std::move(add_rp_id(rp_id)); }
+
+    /** Replaces the clientData types `ceremony` accepts (dfns_policy_set_client_data_types); the
+     *  defaults are "webauthn.create" / "webauthn.get". Throws DFNS_ERR_INVALID_ARGUMENT for an
+     *  empty list or an empty type. */
+    Policy &set_client_data_types(dfns_ceremony ceremony, const std::vector<std::string> &types) & {
+        std::vector<const char *> pointers;
+        pointers.reserve(types.size());
+        for (const std::string &type : types) {
+            if (type.find('\0') != std::string::npos) {
+                throw Error(DFNS_ERR_INVALID_ARGUMENT, "a clientData type contains a NUL byte");
+            }
+            pointers.push_back(type.c_str());
+        }
+        check(dfns_policy_set_client_data_types(get(), static_cast<int>(ceremony),
+                                                pointers.empty() ? nullptr : pointers.data(), pointers.size()));
+        return *this;
+    }
+    /** Replaces the clientData types (chaining on a temporary). */
+    Policy &&set_client_data_types(dfns_ceremony ceremony, const std::vector<std::string> &types) && {
+        return std::move(set_client_data_types(ceremony, types));
+    }
+
+    /** Sets the FIDO AppID for assertions of U2F-registered credentials (dfns_policy_set_appid); the
+     *  AppID hash is accepted only through verify_assertion with DFNS_ASSERTION_APPID_EXTENSION_USED. */
+    Policy &set_appid(std::string_view appid) & {
+        check(dfns_policy_set_appid(get(), detail::c_string(appid).c_str()));
+        return *this;
+    }
+    /** Sets the AppID (chaining on a temporary). */
+    Policy &&set_appid(std::string_view appid) && { return std::move(set_appid(appid)); }
+    /** Removes the AppID. */
+    Policy &clear_appid() & {
+        check(dfns_policy_set_appid(get(), nullptr));
+        return *this;
+    }
+
+    /** Adds a TPM manufacturer ("id:414D4400") to the tpm allowlist (dfns_policy_add_tpm_manufacturer);
+     *  empty list = any manufacturer. Throws DFNS_ERR_INVALID_ARGUMENT for a malformed ID. */
+    Policy &add_tpm_manufacturer(std::string_view manufacturer) & {
+        check(dfns_policy_add_tpm_manufacturer(get(), detail::c_string(manufacturer).c_str()));
+        return *this;
+    }
+    /** Adds a TPM manufacturer (chaining on a temporary). */
+    Policy &&add_tpm_manufacturer(std::string_view manufacturer) && { return std::move(add_tpm_manufacturer(manufacturer)); }
 };
 
 /* ----------------------------------------------------------------------------------------------
@@ -741,6 +805,12 @@ public:
         return regressed != 0;
     }
 
+    /** The RP ID (or AppID) whose SHA-256 the rpIdHash is (dfns_assertion_rp_id, since 0.4; a copy). */
+    std::string rp_id() const {
+        const char *text = nullptr;
+        check(dfns_assertion_rp_id(get(), &text));
+        return detail::copy_string(text);
+    }
     /** The authenticator extension outputs as CBOR (a copy); empty when there are none. */
     std::vector<std::uint8_t> extensions() const { return extensions_view().to_vector(); }
     /** The extension outputs, borrowed (empty view when none): valid until this assertion is
@@ -821,6 +891,21 @@ inline Assertion verify_assertion(const Policy &policy, const StoredCredential &
     check(dfns_assertion_verify(policy.get(), &record, client_data_json.data(), client_data_json.size(),
                                 authenticator_data.data(), authenticator_data.size(),
                                 signature.data(), signature.size(), challenge.data(), challenge.size(), &result));
+    return Assertion(result);
+}
+
+/** verify_assertion with dfns_assertion_verify_flag bits, e.g. DFNS_ASSERTION_APPID_EXTENSION_USED
+ *  when the client reported the appid extension output true (dfns_assertion_verify_ex, since 0.4).
+ *  Throws dfns::Error. Thread-safe on a shared policy and key. */
+inline Assertion verify_assertion(const Policy &policy, const StoredCredential &credential,
+                                  bytes_view client_data_json, bytes_view authenticator_data,
+                                  bytes_view signature, bytes_view challenge, unsigned flags) {
+    const dfns_stored_credential record = credential.c_struct();
+    dfns_assertion_t *result = nullptr;
+    check(dfns_assertion_verify_ex(policy.get(), &record, client_data_json.data(), client_data_json.size(),
+                                   authenticator_data.data(), authenticator_data.size(),
+                                   signature.data(), signature.size(), challenge.data(), challenge.size(),
+                                   flags, &result));
     return Assertion(result);
 }
 

@@ -14,11 +14,13 @@ final class AssertionBox: HandleBox {
 
     let result: AssertionResult
     let extensions: CBuffer?
+    let rpId: CString
 
     /// `result`, verified from `authenticatorData`.
     init(_ result: AssertionResult, authenticatorData: [UInt8]) throws(BridgeError) {
         self.result = result
         extensions = try extensionBytes(of: result, in: authenticatorData).map { (bytes) throws(BridgeError) in try CBuffer(bytes) }
+        rpId = try CString(result.rpId)
     }
 }
 
@@ -54,20 +56,41 @@ private func storedCredential(_ credential: UnsafePointer<dfns_stored_credential
 public func dfns_assertion_verify(_ policy: OpaquePointer?, _ credential: UnsafePointer<dfns_stored_credential>?, _ client_data_json: UnsafePointer<UInt8>?, _ client_data_json_len: Int, _ authenticator_data: UnsafePointer<UInt8>?, _ authenticator_data_len: Int, _ signature: UnsafePointer<UInt8>?, _ signature_len: Int, _ challenge: UnsafePointer<UInt8>?, _ challenge_len: Int, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     out?.pointee = nil
     return guarded("dfns_assertion_verify") { () throws(BridgeError) in
-        let out = try Arguments.output(out, "out")
-        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
-        let stored = try storedCredential(credential)
-        let clientDataJSON = try Arguments.bytes(client_data_json, client_data_json_len, "client_data_json")
-        let authenticatorData = try Arguments.bytes(authenticator_data, authenticator_data_len, "authenticator_data")
-        let signature = try Arguments.bytes(signature, signature_len, "signature")
-        let challenge = try challengeBytes(challenge, challenge_len)
-        let verifier = box.assertionVerifier
-        let result = try verifying { () throws(WebAuthnError) in
-            try verifier.verify(clientDataJSON: clientDataJSON, authenticatorData: authenticatorData, signature: signature,
-                                expectedChallenge: challenge, credential: stored)
-        }
-        out.pointee = Handle.retained(try AssertionBox(result, authenticatorData: authenticatorData))
+        try verifyAssertion(policy, credential, client_data_json, client_data_json_len, authenticator_data, authenticator_data_len,
+                            signature, signature_len, challenge, challenge_len, appidExtensionUsed: false, out)
     }
+}
+
+@c @implementation
+public func dfns_assertion_verify_ex(_ policy: OpaquePointer?, _ credential: UnsafePointer<dfns_stored_credential>?, _ client_data_json: UnsafePointer<UInt8>?, _ client_data_json_len: Int, _ authenticator_data: UnsafePointer<UInt8>?, _ authenticator_data_len: Int, _ signature: UnsafePointer<UInt8>?, _ signature_len: Int, _ challenge: UnsafePointer<UInt8>?, _ challenge_len: Int, _ flags: UInt32, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    out?.pointee = nil
+    return guarded("dfns_assertion_verify_ex") { () throws(BridgeError) in
+        let known = DFNS_ASSERTION_APPID_EXTENSION_USED.rawValue
+        guard flags & ~known == 0 else {
+            throw .argument("flags 0x\(String(flags, radix: 16)) has bits that are not dfns_assertion_verify_flag values (known: 0x\(String(known, radix: 16)))")
+        }
+        try verifyAssertion(policy, credential, client_data_json, client_data_json_len, authenticator_data, authenticator_data_len,
+                            signature, signature_len, challenge, challenge_len,
+                            appidExtensionUsed: flags & known != 0, out)
+    }
+}
+
+/// The body of dfns_assertion_verify and dfns_assertion_verify_ex: argument checks, then the
+/// policy's verifier.
+private func verifyAssertion(_ policy: OpaquePointer?, _ credential: UnsafePointer<dfns_stored_credential>?, _ client_data_json: UnsafePointer<UInt8>?, _ client_data_json_len: Int, _ authenticator_data: UnsafePointer<UInt8>?, _ authenticator_data_len: Int, _ signature: UnsafePointer<UInt8>?, _ signature_len: Int, _ challenge: UnsafePointer<UInt8>?, _ challenge_len: Int, appidExtensionUsed: Bool, _ out: UnsafeMutablePointer<OpaquePointer?>?) throws(BridgeError) {
+    let out = try Arguments.output(out, "out")
+    let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+    let stored = try storedCredential(credential)
+    let clientDataJSON = try Arguments.bytes(client_data_json, client_data_json_len, "client_data_json")
+    let authenticatorData = try Arguments.bytes(authenticator_data, authenticator_data_len, "authenticator_data")
+    let signature = try Arguments.bytes(signature, signature_len, "signature")
+    let challenge = try challengeBytes(challenge, challenge_len)
+    let verifier = box.assertionVerifier
+    let result = try verifying { () throws(WebAuthnError) in
+        try verifier.verify(clientDataJSON: clientDataJSON, authenticatorData: authenticatorData, signature: signature,
+                            expectedChallenge: challenge, credential: stored, appidExtensionUsed: appidExtensionUsed)
+    }
+    out.pointee = Handle.retained(try AssertionBox(result, authenticatorData: authenticatorData))
 }
 
 @c @implementation
@@ -143,6 +166,13 @@ public func dfns_assertion_flags(_ assertion: OpaquePointer?, _ flags: UnsafeMut
 public func dfns_assertion_sign_count_regressed(_ assertion: OpaquePointer?, _ regressed: UnsafeMutablePointer<Int32>?) -> Int32 {
     scalar("dfns_assertion_sign_count_regressed", regressed, zero: 0) { () throws(BridgeError) in
         try Handle.borrow(assertion, as: AssertionBox.self, name: "assertion").result.signCountRegressed ? 1 : 0
+    }
+}
+
+@c @implementation
+public func dfns_assertion_rp_id(_ assertion: OpaquePointer?, _ rp_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    borrowedString("dfns_assertion_rp_id", rp_id) { () throws(BridgeError) in
+        try Handle.borrow(assertion, as: AssertionBox.self, name: "assertion").rpId
     }
 }
 

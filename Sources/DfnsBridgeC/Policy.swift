@@ -48,6 +48,8 @@ enum PolicyOption {
         case DFNS_POLICY_ANDROID_KEY_TEE_ENFORCED_ONLY: return \.androidKey.teeEnforcedOnly
         case DFNS_POLICY_SAFETYNET_REQUIRE_CTS_PROFILE_MATCH: return \.safetyNet.requireCTSProfileMatch
         case DFNS_POLICY_SAFETYNET_CHECK_TIMESTAMP: return \.checkSafetyNetTimestamp
+        case DFNS_POLICY_ALLOW_SUBDOMAIN_ORIGINS: return \.allowSubdomainOrigins
+        case DFNS_POLICY_ALLOW_ANY_LOOPBACK_PORT: return \.allowAnyLoopbackPort
         default: throw .argument("option \(option) is not a dfns_policy_option")
         }
     }
@@ -68,8 +70,6 @@ extension RelyingPartyPolicy {
     }
 }
 
-/// The attestation formats dfns_policy_add_trust_anchor accepts.
-private let trustAnchorFormats: Set<String> = ["packed", "tpm", "fido-u2f", "android-key", "apple", "android-safetynet"]
 
 @c @implementation
 public func dfns_policy_new(_ rp_id: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -169,5 +169,60 @@ public func dfns_policy_add_trust_anchor(_ policy: OpaquePointer?, _ format: Uns
             throw BridgeError(DFNS_ERR_ATTESTATION_CERTIFICATE_INVALID, error.description)
         }
         box.update { $0.trustAnchors[format.rawValue, default: []].append(contentsOf: certificates) }
+    }
+}
+
+/// The most clientData types one ceremony accepts through dfns_policy_set_client_data_types.
+private let maxClientDataTypes = 64
+
+@c @implementation
+public func dfns_policy_add_rp_id(_ policy: OpaquePointer?, _ rp_id: UnsafePointer<CChar>?) -> Int32 {
+    guarded("dfns_policy_add_rp_id") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let rpId = try Arguments.string(rp_id, "rp_id")
+        box.update { if !$0.acceptedRpIds.contains(rpId) { $0.additionalRpIds.append(rpId) } }
+    }
+}
+
+@c @implementation
+public func dfns_policy_set_client_data_types(_ policy: OpaquePointer?, _ ceremony: Int32, _ types: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int) -> Int32 {
+    guarded("dfns_policy_set_client_data_types") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let keyPath: WritableKeyPath<RelyingPartyPolicy, [String]>
+        switch dfns_ceremony(rawValue: UInt32(bitPattern: ceremony)) {
+        case DFNS_CEREMONY_REGISTRATION: keyPath = \.registrationClientDataTypes
+        case DFNS_CEREMONY_ASSERTION: keyPath = \.assertionClientDataTypes
+        default: throw .argument("ceremony \(ceremony) is not a dfns_ceremony (1 registration, 2 assertion)")
+        }
+        guard let types else { throw .argument("types is NULL") }
+        guard count > 0 else { throw .argument("count is 0: a ceremony must accept at least one type") }
+        guard count <= maxClientDataTypes else { throw .argument("count is \(count), more than \(maxClientDataTypes) types") }
+        var accepted: [String] = []
+        for (index, pointer) in UnsafeBufferPointer(start: types, count: count).enumerated() {
+            let type = try Arguments.string(pointer, "types[\(index)]")
+            if !accepted.contains(type) { accepted.append(type) }
+        }
+        box.update { $0[keyPath: keyPath] = accepted }
+    }
+}
+
+@c @implementation
+public func dfns_policy_set_appid(_ policy: OpaquePointer?, _ appid: UnsafePointer<CChar>?) -> Int32 {
+    guarded("dfns_policy_set_appid") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let value = try appid.map { (pointer) throws(BridgeError) in try Arguments.string(pointer, "appid") }
+        box.update { $0.appid = value }
+    }
+}
+
+@c @implementation
+public func dfns_policy_add_tpm_manufacturer(_ policy: OpaquePointer?, _ manufacturer: UnsafePointer<CChar>?) -> Int32 {
+    guarded("dfns_policy_add_tpm_manufacturer") { () throws(BridgeError) in
+        let box = try Handle.borrow(policy, as: PolicyBox.self, name: "policy")
+        let text = try Arguments.string(manufacturer, "manufacturer")
+        guard let id = TPMManufacturer.normalized(text) else {
+            throw .argument("manufacturer \"\(text)\" is not \"id:\" followed by eight hex digits (e.g. id:414D4400)")
+        }
+        box.update { if !$0.tpm.allowedManufacturers.contains(id) { $0.tpm.allowedManufacturers.append(id) } }
     }
 }

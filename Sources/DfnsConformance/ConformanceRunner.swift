@@ -6,7 +6,10 @@ import DfnsEncoding
 /// through the library and compares each verdict with the vector's `expected`.
 ///
 /// Each vector runs under the verifier configuration its source used (trust anchors, algorithms,
-/// user verification, SHA-1, verification time), as far as the library's policy can express it.
+/// user verification, SHA-1, verification time), as far as the library's policy can express it:
+/// first the vector's own relying-party fields (`rpId` and `origin` as strings or lists, and the
+/// generic settings of `rp_config_in_source` / `verifier_options_in_source`, so that a suite the
+/// runner has no rules for is judged by what it states), then the rules of the known sources.
 /// Never traps, whatever a file holds: unreadable or malformed files become `fail` verdicts.
 public enum ConformanceRunner {
     /// Runs every `.json` file in `directory`, in name order.

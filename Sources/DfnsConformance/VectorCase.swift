@@ -10,6 +10,48 @@ struct VectorCase {
 
     private var source: String { vector["source"]?.stringValue ?? "" }
     private var options: JSONValue { vector["verifier_options_in_source"] ?? .null }
+    /// The source's relying-party configuration, when a suite gives one as an object.
+    private var rpConfig: JSONValue { vector["rp_config_in_source"] ?? .null }
+
+    /// A relying-party setting: `rp_config_in_source` first, then `verifier_options_in_source`,
+    /// under any of `names`.
+    private func setting(_ names: String...) -> JSONValue? {
+        for container in [rpConfig, options] {
+            guard case .object = container else { continue }
+            for name in names { if let value = container[name], value != .null { return value } }
+        }
+        return nil
+    }
+
+    /// A setting that is a string or a list of strings, as a list.
+    private func strings(_ names: String...) -> [String]? {
+        for name in names {
+            switch setting(name) {
+            case .string(let s)?: return [s]
+            case .array(let items)?: return items.compactMap(\.stringValue)
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// The vector's RP IDs: `rpId` as a string or a list (the first is the primary), then the
+    /// configuration's `rp_ids`; nil when the vector gives none.
+    private var rpIds: [String]? {
+        var ids: [String]
+        switch vector["rpId"] {
+        case .string(let s)?: ids = [s]
+        case .array(let items)?: ids = items.compactMap(\.stringValue)
+        default: ids = []
+        }
+        for extra in strings("rp_ids", "rpIds", "additional_rp_ids") ?? [] where !ids.contains(extra) { ids.append(extra) }
+        return ids.isEmpty ? nil : ids
+    }
+
+    /// Whether the client reported `appid: true` in the vector's `clientExtensionResults`.
+    private var appidExtensionUsed: Bool {
+        vector["clientExtensionResults"]?["appid"]?.boolValue == true
+    }
 
     func run(kind: String) throws -> String {
         switch kind {
@@ -62,9 +104,12 @@ struct VectorCase {
 
     // MARK: - The source's configuration
 
-    /// The policy the vector's source configured, as far as the library can express it.
-    func policy(rpId: String, origins: [String]) -> RelyingPartyPolicy {
-        var policy = RelyingPartyPolicy(rpId: rpId, allowedOrigins: origins)
+    /// The policy the vector's source configured, as far as the library can express it: the
+    /// generic relying-party settings a suite may give (``applyGenericSettings(to:ceremony:)``),
+    /// then the rules of the known sources.
+    func policy(rpIds: [String], origins: [String], ceremony: Ceremony) -> RelyingPartyPolicy {
+        var policy = RelyingPartyPolicy(rpId: rpIds.first ?? "", allowedOrigins: origins)
+        policy.additionalRpIds = Array(rpIds.dropFirst())
         policy.verificationTime = verificationTime
         let isW3C = source.hasPrefix("w3c/webauthn")
         // Every library these vectors come from accepts RS1 for TPM and packed attestation except
@@ -74,12 +119,11 @@ struct VectorCase {
         if let algs = (options["pubKeyCredParams"] ?? options["supported_pub_key_algs"])?.arrayValue {
             policy.allowedAlgorithms = algs.compactMap { $0.int64Value.flatMap(COSEAlgorithm.init(rawValue:)) }
         }
-        if options["require_user_verification"]?.boolValue == true { policy.requireUserVerification = true }
         if options["up"]?.stringValue == "FIDO_OPT_FALSE" { policy.requireUserPresence = false }
-        if options["allow_cross_origin"]?.boolValue == true { policy.allowCrossOrigin = true }
-        if let tops = options["allowed_top_origins"]?.arrayValue { policy.allowedTopOrigins = tops.compactMap(\.stringValue) }
-        // Fixed captures: freshness of SafetyNet timestamps cannot be judged against today.
+        // Fixed captures: freshness of SafetyNet timestamps cannot be judged against today, unless
+        // the source says it checks them (verify_timestamp_ms: true).
         policy.safetyNet.maxAgeSeconds = nil
+        applyGenericSettings(to: &policy, ceremony: ceremony)
 
         if isW3C {
             for fmt in ["packed", "tpm", "android-key", "apple", "fido-u2f"] { policy.trustAnchors[fmt] = trustAnchors }
@@ -107,23 +151,59 @@ struct VectorCase {
         return policy
     }
 
+    /// Which ceremony a policy is built for: the clientData types a suite lists apply to it.
+    enum Ceremony {
+        case registration, assertion
+    }
+
+    /// The relying-party settings any suite may state, under the names relying-party libraries
+    /// use, in `rp_config_in_source` or `verifier_options_in_source`: `require_user_verification`,
+    /// `allow_cross_origin`, `allowed_top_origins`, `allow_subdomains_origin`, `allow_any_port`,
+    /// `expected_type(s)`, `appid`, `tpm_manufacturers`, `verify_timestamp_ms` and
+    /// `cts_profile_match` (whether ctsProfileMatch must be true).
+    private func applyGenericSettings(to policy: inout RelyingPartyPolicy, ceremony: Ceremony) {
+        if setting("require_user_verification", "requireUserVerification")?.boolValue == true { policy.requireUserVerification = true }
+        if setting("allow_cross_origin", "allowCrossOrigin")?.boolValue == true { policy.allowCrossOrigin = true }
+        if let tops = strings("allowed_top_origins", "top_origins") { policy.allowedTopOrigins = tops }
+        if let on = setting("allow_subdomains_origin", "allow_subdomain_origins", "allowSubdomains")?.boolValue {
+            policy.allowSubdomainOrigins = on
+        }
+        if let on = setting("allow_any_port", "allow_any_loopback_port", "allowAnyPort")?.boolValue {
+            policy.allowAnyLoopbackPort = on
+        }
+        if let types = strings("expected_types", "expected_type", "expectedType"), !types.isEmpty {
+            switch ceremony {
+            case .registration: policy.registrationClientDataTypes = types
+            case .assertion: policy.assertionClientDataTypes = types
+            }
+        }
+        if let appid = setting("appid", "appId")?.stringValue, !appid.isEmpty { policy.appid = appid }
+        if let manufacturers = strings("tpm_manufacturers", "tpmManufacturers") { policy.tpm.allowedManufacturers = manufacturers }
+        if let check = setting("verify_timestamp_ms")?.boolValue {
+            policy.safetyNet.maxAgeSeconds = check ? SafetyNetPolicy().maxAgeSeconds : nil
+        }
+        if let required = setting("cts_profile_match", "require_cts_profile_match", "ctsProfileMatch")?.boolValue {
+            policy.safetyNet.requireCTSProfileMatch = required
+        }
+    }
+
     // MARK: - Ceremonies
 
     private func runRegistration(lowLevel: Bool) throws -> String {
         let attestationObject = try bytes("attestationObject_b64url")
         let result: String
         if lowLevel {
-            guard let rpId = vector["rpId"]?.stringValue else {
+            guard let rpIds else {
                 throw VectorError(code: "malformed_vector", message: "low-level vector without rpId")
             }
-            let verifier = RegistrationVerifier(policy: policy(rpId: rpId, origins: []))
+            let verifier = RegistrationVerifier(policy: policy(rpIds: rpIds, origins: [], ceremony: .registration))
             let registration = try verifier.verifyAttestation(attestationObject: attestationObject, clientDataHash: try bytes("clientDataHash_b64url"))
             try checkExpectations(registration)
             result = describe(registration)
         } else {
             let clientDataJSON = try bytes("clientDataJSON_b64url")
-            if let rpId = vector["rpId"]?.stringValue, let origins {
-                let verifier = RegistrationVerifier(policy: policy(rpId: rpId, origins: origins))
+            if let rpIds, let origins {
+                let verifier = RegistrationVerifier(policy: policy(rpIds: rpIds, origins: origins, ceremony: .registration))
                 let rawId = vector["credential_id_b64url"]?.stringValue != nil ? try bytes("credential_id_b64url") : nil
                 let registration = try verifier.verify(clientDataJSON: clientDataJSON, attestationObject: attestationObject,
                                                        expectedChallenge: try challenge(clientDataJSON: clientDataJSON),
@@ -139,7 +219,7 @@ struct VectorCase {
     }
 
     private func runStatementOnly(attestationObject: [UInt8], clientDataHash: [UInt8]) throws -> String {
-        let policy = policy(rpId: "statement-only.invalid", origins: [])
+        let policy = policy(rpIds: ["statement-only.invalid"], origins: [], ceremony: .registration)
         let object = try AttestationObject(bytes: attestationObject, allowIndefiniteLength: policy.allowIndefiniteLengthCBOR)
         guard let attested = object.authenticatorData.attestedCredentialData else {
             throw WebAuthnError(.attestedCredentialDataMissing, "registration authenticator data has no attested credential data")
@@ -173,7 +253,7 @@ struct VectorCase {
     }
 
     private func runAuthentication(lowLevel: Bool) throws -> String {
-        guard let rpId = vector["rpId"]?.stringValue else {
+        guard let rpIds else {
             throw VectorError(code: "malformed_vector", message: "authentication vector without rpId")
         }
         let key = try CredentialPublicKey(coseBytes: try bytes("credentialPublicKey_b64url"))
@@ -184,20 +264,22 @@ struct VectorCase {
         let signature = try bytes("signature_b64url")
         let assertion: AssertionResult
         if lowLevel {
-            let verifier = AssertionVerifier(policy: policy(rpId: rpId, origins: []))
+            let verifier = AssertionVerifier(policy: policy(rpIds: rpIds, origins: [], ceremony: .assertion))
             assertion = try verifier.verify(clientDataHash: try bytes("clientDataHash_b64url"), authenticatorData: authenticatorData,
-                                            signature: signature, credential: credential)
+                                            signature: signature, credential: credential, appidExtensionUsed: appidExtensionUsed)
         } else {
             guard let origins else { throw VectorError(code: "malformed_vector", message: "authentication vector without origin") }
             let clientDataJSON = try bytes("clientDataJSON_b64url")
-            let verifier = AssertionVerifier(policy: policy(rpId: rpId, origins: origins))
+            let verifier = AssertionVerifier(policy: policy(rpIds: rpIds, origins: origins, ceremony: .assertion))
             assertion = try verifier.verify(clientDataJSON: clientDataJSON, authenticatorData: authenticatorData, signature: signature,
-                                            expectedChallenge: try challenge(clientDataJSON: clientDataJSON), credential: credential)
+                                            expectedChallenge: try challenge(clientDataJSON: clientDataJSON), credential: credential,
+                                            appidExtensionUsed: appidExtensionUsed)
         }
         if let expectedCount = vector["expected_newSignCount"]?.int64Value, expectedCount != Int64(assertion.signCount) {
             throw VectorError(code: "expectation_mismatch", message: "new sign count is \(assertion.signCount), the source expects \(expectedCount)")
         }
-        return "assertion verified with \(key.algorithm.name), sign count \(assertion.signCount)"
+        let via = assertion.appidUsed ? ", rpIdHash of the AppID" : rpIds.count > 1 ? ", RP ID \(assertion.rpId)" : ""
+        return "assertion verified with \(key.algorithm.name), sign count \(assertion.signCount)\(via)"
     }
 
     /// Compares a registration with the vector's `expected_*` values.

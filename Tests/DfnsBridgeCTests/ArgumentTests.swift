@@ -135,7 +135,7 @@ import Testing
         expectFailure(dfns_policy_add_top_origin(p, nil), in: "dfns_policy_add_top_origin")
         expectOK(dfns_policy_add_top_origin(p, "https://top.example"))
 
-        for option: Int32 in [0, 18, -1, Int32.max, Int32.min] {
+        for option: Int32 in [0, 20, -1, Int32.max, Int32.min] {
             expectFailure(dfns_policy_set_option(p, option, 1), in: "dfns_policy_set_option")
             var enabled: Int32 = 7
             expectFailure(dfns_policy_get_option(p, option, &enabled), in: "dfns_policy_get_option")
@@ -146,8 +146,9 @@ import Testing
         expectFailure(dfns_policy_get_option(p, 1, nil), in: "dfns_policy_get_option")
 
         // Defaults as documented, and every option round-trips.
-        let defaults: [Int32: Int32] = [1: 0, 2: 0, 3: 1, 4: 0, 5: 1, 6: 0, 7: 1, 8: 1, 9: 1, 10: 0, 11: 1, 12: 0, 13: 1, 14: 1, 15: 0, 16: 1]
-        for option in Int32(1)...16 {
+        let defaults: [Int32: Int32] = [1: 0, 2: 0, 3: 1, 4: 0, 5: 1, 6: 0, 7: 1, 8: 1, 9: 1, 10: 0, 11: 1, 12: 0, 13: 1, 14: 1, 15: 0, 16: 1,
+                                        17: 1, 18: 0, 19: 0]
+        for option in Int32(1)...19 {
             var enabled: Int32 = -1
             expectOK(dfns_policy_get_option(p, option, &enabled))
             #expect(enabled == defaults[option], "option \(option)")

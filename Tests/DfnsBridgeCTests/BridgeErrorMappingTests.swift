@@ -46,14 +46,8 @@ import Testing
         let policy = Owned(Handle.retained(PolicyBox(RelyingPartyPolicy(rpId: "", allowedOrigins: [origin]))),
                            free: dfns_policy_free)
         let made = Registered(alg: DFNS_COSE_ES256)
-        // Until RelyingPartyPolicy.validate() throws .invalidPolicy for the empty RP ID (it throws
-        // .invalidArgument today, in a file this change does not own), the status is
-        // DFNS_ERR_INVALID_ARGUMENT: a known issue that fails this test once it is fixed, so that
-        // the withKnownIssue wrapper is then removed.
-        withKnownIssue("RelyingPartyPolicy.validate() still throws .invalidArgument for an empty rpId") {
-            let (status, registration) = made.verify(policy)
-            #expect(status == DFNS_ERR_INVALID_POLICY.rawValue, "\(lastError())")
-            #expect(registration.pointer == nil)
-        }
+        let (status, registration) = made.verify(policy)
+        #expect(status == DFNS_ERR_INVALID_POLICY.rawValue, "\(lastError())")
+        #expect(registration.pointer == nil)
     }
 }

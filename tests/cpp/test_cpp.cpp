@@ -488,6 +488,18 @@ void test_policy_options() {
     // Fluent setters on a temporary move the policy along.
     dfns::Policy built = dfns::Policy(kRpId).add_origin(kOrigin).require_user_verification().set_algorithms({DFNS_COSE_ES256});
     CHECK(built && built.option(DFNS_POLICY_REQUIRE_USER_VERIFICATION));
+
+    // The relying-party options of 0.4: off by default, set through the policy class, bad values refused.
+    CHECK(!built.option(DFNS_POLICY_ALLOW_SUBDOMAIN_ORIGINS) && !built.option(DFNS_POLICY_ALLOW_ANY_LOOPBACK_PORT));
+    built.allow_subdomain_origins().allow_any_loopback_port().add_rp_id("example.net").set_appid("https://example.org/app-id.json")
+        .add_tpm_manufacturer("id:414D4400").set_client_data_types(DFNS_CEREMONY_ASSERTION, {"webauthn.get", "payment.get"});
+    CHECK(built.option(DFNS_POLICY_ALLOW_SUBDOMAIN_ORIGINS) && built.option(DFNS_POLICY_ALLOW_ANY_LOOPBACK_PORT));
+    built.clear_appid();
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, built.add_rp_id(""));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, built.set_appid(""));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, built.add_tpm_manufacturer("AMD"));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, built.set_client_data_types(DFNS_CEREMONY_REGISTRATION, {}));
+    EXPECT_ERROR(DFNS_ERR_INVALID_ARGUMENT, built.set_client_data_types(static_cast<dfns_ceremony>(3), {"webauthn.create"}));
 }
 
 void test_moves() {

@@ -7,7 +7,8 @@ import DfnsCrypto
 /// Checks, in order: closed `attStmt` syntax with `ver == "2.0"` and a non-empty `x5c`; RS1 only when
 /// the policy allows SHA-1; `pubArea` and `certInfo` parsed exactly (see ``TPMTPublic`` and
 /// ``TPMSAttest``); the `pubArea` key equals the credential public key (RSA modulus and exponent,
-/// 0 meaning 65537; ECC curve and point); the AIK certificate requirements of §8.3.1; `sig` over the
+/// 0 meaning 65537; ECC curve and point); the AIK certificate requirements of §8.3.1 and the policy's manufacturer allowlist
+/// (``TPMPolicy/allowedManufacturers``); `sig` over the
 /// raw `certInfo` with the AIK key; `extraData == H_alg(authData ‖ clientDataHash)`; and
 /// `attested.name == nameAlg ‖ H_nameAlg(pubArea)`. The result is AttCA with trust path `x5c`.
 public enum TPMAttestation: AttestationStatementVerifier {
@@ -53,7 +54,8 @@ public enum TPMAttestation: AttestationStatementVerifier {
         guard let aik = chain.first else {
             throw WebAuthnError(.malformedAttestationStatement, "tpm attStmt x5c must not be empty")
         }
-        try checkAIKCertificate(aik)
+        let manufacturer = try checkAIKCertificate(aik)
+        try checkManufacturer(manufacturer, policy: context.policy.tpm)
         try AttestationCertificateRequirements.checkAAGUIDExtension(aik, aaguid: context.aaguid, format: format)
 
         // sig is over the raw certInfo bytes, by the AIK.
@@ -122,8 +124,23 @@ public enum TPMAttestation: AttestationStatementVerifier {
         }
     }
 
+    /// Requires `manufacturer` to be in the policy's allowlist when it has one.
+    ///
+    /// - Throws: ``WebAuthnError/Code/attestationPolicyViolation`` naming the manufacturer.
+    static func checkManufacturer(_ manufacturer: String, policy: TPMPolicy) throws(WebAuthnError) {
+        guard !policy.allowedManufacturers.isEmpty else { return }
+        let allowed = Set(policy.allowedManufacturers.compactMap(TPMManufacturer.normalized))
+        guard let id = TPMManufacturer.normalized(manufacturer), allowed.contains(id) else {
+            throw WebAuthnError(.attestationPolicyViolation,
+                                "tpm manufacturer \(TPMManufacturer.describe(manufacturer)) is not among the policy's allowed manufacturers \(policy.allowedManufacturers)")
+        }
+    }
+
     /// The AIK certificate requirements of §8.3.1.
-    static func checkAIKCertificate(_ certificate: Certificate) throws(WebAuthnError) {
+    ///
+    /// - Returns: the tpmManufacturer attribute value of the subjectAltName directoryName.
+    @discardableResult
+    static func checkAIKCertificate(_ certificate: Certificate) throws(WebAuthnError) -> String {
         guard certificate.version == 3 else {
             throw WebAuthnError(.attestationCertificateInvalid, "tpm AIK certificate must be X.509 version 3, found \(certificate.version)")
         }
@@ -142,7 +159,8 @@ public enum TPMAttestation: AttestationStatementVerifier {
         }
         let required = [tpmManufacturerOID, tpmModelOID, tpmVersionOID]
         // The three attributes may share one multi-valued RDN or sit in separate RDNs of one name.
-        guard directoryNames.contains(where: { name in required.allSatisfy { !name.values(oid: $0).isEmpty } }) else {
+        guard let tpmName = directoryNames.first(where: { name in required.allSatisfy { !name.values(oid: $0).isEmpty } }),
+              let manufacturer = tpmName.values(oid: tpmManufacturerOID).first else {
             throw WebAuthnError(.attestationCertificateInvalid,
                                 "tpm AIK certificate subjectAltName must hold a directoryName with tpmManufacturer, tpmModel and tpmVersion (2.23.133.2.1/2/3), found \(directoryNames.map { "\($0)" })")
         }
@@ -154,6 +172,7 @@ public enum TPMAttestation: AttestationStatementVerifier {
         if let constraints = basicConstraints, constraints.isCA {
             throw WebAuthnError(.attestationCertificateInvalid, "tpm AIK certificate must not be a CA, found Basic Constraints CA=TRUE")
         }
+        return manufacturer
     }
 
     /// `bytes` without leading zero bytes (big-endian integer comparison).

@@ -5,7 +5,7 @@ import DfnsEncoding
 public struct CollectedClientData: Sendable {
     /// The bytes as received; their SHA-256 is what authenticators sign.
     public let rawBytes: [UInt8]
-    /// `type`: `webauthn.create` or `webauthn.get`.
+    /// `type`: `webauthn.create` or `webauthn.get` (or a host's custom ceremony type).
     public let type: String
     /// `challenge`: the base64url challenge string, exactly as sent.
     public let challenge: String
@@ -82,16 +82,28 @@ public struct CollectedClientData: Sendable {
     /// SHA-256 of ``rawBytes``.
     public var hash: [UInt8] { SHA256.hash(rawBytes) }
 
+    /// Runs the client data checks of registration steps 7–11 / assertion steps 10–14 with one
+    /// expected type: ``verify(expectedTypes:expectedChallenge:policy:)`` with `[expectedType]`.
+    public func verify(expectedType: String, expectedChallenge: [UInt8], policy: RelyingPartyPolicy) throws(WebAuthnError) {
+        try verify(expectedTypes: [expectedType], expectedChallenge: expectedChallenge, policy: policy)
+    }
+
     /// Runs the client data checks of registration steps 7–11 / assertion steps 10–14.
     ///
     /// - Parameters:
-    ///   - expectedType: `webauthn.create` or `webauthn.get`.
+    ///   - expectedTypes: the accepted `type` values (``RelyingPartyPolicy/registrationClientDataTypes``
+    ///     or ``RelyingPartyPolicy/assertionClientDataTypes``); compared exactly.
     ///   - expectedChallenge: the challenge bytes the relying party issued; compared as the
     ///     unpadded base64url string, so padded or standard-alphabet encodings fail.
-    ///   - policy: origins, cross-origin and top-origin rules.
-    public func verify(expectedType: String, expectedChallenge: [UInt8], policy: RelyingPartyPolicy) throws(WebAuthnError) {
-        guard type == expectedType else {
-            throw WebAuthnError(.clientDataType, "clientDataJSON type must be \"\(expectedType)\", found \"\(type)\"")
+    ///   - policy: origins (with its subdomain and loopback-port opt-ins), cross-origin and
+    ///     top-origin rules.
+    /// - Throws: ``WebAuthnError/Code/clientDataType``, ``WebAuthnError/Code/challengeMismatch``,
+    ///   ``WebAuthnError/Code/originNotAllowed``, ``WebAuthnError/Code/crossOriginNotAllowed`` or
+    ///   ``WebAuthnError/Code/topOriginNotAllowed``.
+    public func verify(expectedTypes: [String], expectedChallenge: [UInt8], policy: RelyingPartyPolicy) throws(WebAuthnError) {
+        guard expectedTypes.contains(type) else {
+            let expected = expectedTypes.count == 1 ? "\"\(expectedTypes[0])\"" : "one of \(expectedTypes)"
+            throw WebAuthnError(.clientDataType, "clientDataJSON type must be \(expected), found \"\(type)\"")
         }
         let expected = Base64URL.encode(expectedChallenge)
         guard ConstantTime.equals(Array(challenge.utf8), Array(expected.utf8)) else {

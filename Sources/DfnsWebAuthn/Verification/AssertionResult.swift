@@ -12,6 +12,12 @@ public struct AssertionResult: Sendable {
     public let signCountRegressed: Bool
     /// The authenticator extension outputs, if any.
     public let extensions: CBORValue?
+    /// The identifier whose SHA-256 the `rpIdHash` is: the policy's ``RelyingPartyPolicy/rpId``,
+    /// one of its ``RelyingPartyPolicy/additionalRpIds``, or its ``RelyingPartyPolicy/appid``
+    /// (then ``appidUsed`` is true).
+    public let rpId: String
+    /// Whether the `rpIdHash` matched the policy's AppID (the U2F `appid` extension was used).
+    public let appidUsed: Bool
 
     /// Whether the user was verified (UV).
     public var userVerified: Bool { flags.contains(.userVerified) }

@@ -3,18 +3,28 @@ import DfnsCrypto
 /// Verifies authentication ceremonies (WebAuthn §7.2) under a ``RelyingPartyPolicy``.
 ///
 /// The hot path of a relying party: with a kept ``CredentialPublicKey`` it parses clientDataJSON
-/// and authenticator data, hashes once, and checks one signature, importing no key. Safe to share
+/// and authenticator data, hashes once, and checks one signature, importing no key. The policy is
+/// validated and its RP IDs (and AppID) hashed once, when the verifier is built. Safe to share
 /// across threads. The caller owns the steps that need its database: looking up the credential by
 /// ID and the user handle (steps 5–6) and storing the updated counter and backup state (step 24).
 public struct AssertionVerifier: Sendable {
     /// The relying party's policy.
     public let policy: RelyingPartyPolicy
-    private let rpIdHash: [UInt8]
+    private let rpIdHashes: AcceptedRPIDHashes
+    /// Why the policy cannot be used, found when the verifier was built; thrown by every call.
+    private let policyProblem: WebAuthnError?
 
-    /// Creates a verifier for `policy`.
+    /// Creates a verifier for `policy`. An unusable policy (see the verify methods' errors) is
+    /// reported by each call rather than here.
     public init(policy: RelyingPartyPolicy) {
         self.policy = policy
-        self.rpIdHash = SHA256.hash(Array(policy.rpId.utf8))
+        self.rpIdHashes = AcceptedRPIDHashes(policy: policy, includingAppid: true)
+        do {
+            try policy.validate()
+            policyProblem = nil
+        } catch {
+            policyProblem = error
+        }
     }
 
     /// Verifies an assertion response.
@@ -27,31 +37,46 @@ public struct AssertionVerifier: Sendable {
     ///   - credential: the stored credential the response names.
     ///   - rawId: the response's `rawId`, when the caller has it: it must equal the stored
     ///     credential's ID (steps 5–6; a mismatch is ``WebAuthnError/Code/credentialIdMismatch``).
-    /// - Throws: ``WebAuthnError`` naming the first check that failed.
+    ///   - appidExtensionUsed: whether the client reported the FIDO `appid` extension output as
+    ///     true (`clientExtensionResults.appid`): only then may `rpIdHash` be SHA-256 of the
+    ///     policy's ``RelyingPartyPolicy/appid``.
+    /// - Throws: ``WebAuthnError`` naming the first check that failed;
+    ///   ``WebAuthnError/Code/invalidPolicy`` for an unusable policy.
     public func verify(clientDataJSON: [UInt8], authenticatorData: [UInt8], signature: [UInt8],
                        expectedChallenge: [UInt8], credential: StoredCredential,
-                       rawId: [UInt8]? = nil) throws(WebAuthnError) -> AssertionResult {
-        try policy.validate()
+                       rawId: [UInt8]? = nil, appidExtensionUsed: Bool = false) throws(WebAuthnError) -> AssertionResult {
+        if let policyProblem { throw policyProblem }
         if let rawId, !ConstantTime.equals(rawId, credential.credentialId) {
             throw WebAuthnError(.credentialIdMismatch, "rawId does not name the stored credential")
         }
         let clientData = try CollectedClientData(bytes: clientDataJSON)
-        try clientData.verify(expectedType: "webauthn.get", expectedChallenge: expectedChallenge, policy: policy)
-        return try verify(clientDataHash: clientData.hash, authenticatorData: authenticatorData,
-                          signature: signature, credential: credential)
+        try clientData.verify(expectedTypes: policy.assertionClientDataTypes, expectedChallenge: expectedChallenge, policy: policy)
+        return try verifyAuthenticatorData(clientDataHash: clientData.hash, authenticatorData: authenticatorData,
+                                           signature: signature, credential: credential, appidExtensionUsed: appidExtensionUsed)
     }
 
     /// Verifies an assertion against a client data hash computed elsewhere (CTAP-level use):
     /// assertion steps 15–22 without the client data checks.
+    ///
+    /// - Parameter appidExtensionUsed: as in
+    ///   ``verify(clientDataJSON:authenticatorData:signature:expectedChallenge:credential:rawId:appidExtensionUsed:)``.
+    /// - Throws: ``WebAuthnError`` naming the first check that failed;
+    ///   ``WebAuthnError/Code/invalidPolicy`` for an unusable policy; ``WebAuthnError/Code/invalidArgument`` for a hash that is not 32 bytes.
     public func verify(clientDataHash: [UInt8], authenticatorData: [UInt8], signature: [UInt8],
-                       credential: StoredCredential) throws(WebAuthnError) -> AssertionResult {
+                       credential: StoredCredential, appidExtensionUsed: Bool = false) throws(WebAuthnError) -> AssertionResult {
+        if let policyProblem { throw policyProblem }
+        return try verifyAuthenticatorData(clientDataHash: clientDataHash, authenticatorData: authenticatorData,
+                                           signature: signature, credential: credential, appidExtensionUsed: appidExtensionUsed)
+    }
+
+    /// Steps 15–22 on a validated policy.
+    private func verifyAuthenticatorData(clientDataHash: [UInt8], authenticatorData: [UInt8], signature: [UInt8],
+                                         credential: StoredCredential, appidExtensionUsed: Bool) throws(WebAuthnError) -> AssertionResult {
         guard clientDataHash.count == 32 else {
             throw WebAuthnError(.invalidArgument, "clientDataHash must be 32 bytes, found \(clientDataHash.count)")
         }
         let authData = try AuthenticatorData(bytes: authenticatorData)
-        guard ConstantTime.equals(authData.rpIdHash, rpIdHash) else {
-            throw WebAuthnError(.rpIdHashMismatch, "rpIdHash is not SHA-256 of \"\(policy.rpId)\"")
-        }
+        let matched = try rpIdHashes.match(authData.rpIdHash, appidExtensionUsed: appidExtensionUsed)
         try AuthenticatorDataChecks.checkFlags(authData.flags, policy: policy)
         guard authData.attestedCredentialData == nil else {
             throw WebAuthnError(.unexpectedAttestedCredentialData, "assertion authenticator data must not carry attested credential data (AT flag set)")
@@ -79,6 +104,7 @@ public struct AssertionVerifier: Sendable {
             regressed = true
         }
         return AssertionResult(credentialId: credential.credentialId, signCount: authData.signCount, flags: authData.flags,
-                               signCountRegressed: regressed, extensions: authData.extensions)
+                               signCountRegressed: regressed, extensions: authData.extensions,
+                               rpId: matched.identifier, appidUsed: matched.isAppid)
     }
 }

@@ -26,6 +26,10 @@ public struct RegistrationResult: Sendable {
     public let extensions: CBORValue?
     /// The parsed authenticator data.
     public let authenticatorData: AuthenticatorData
+    /// The RP ID whose SHA-256 the `rpIdHash` is: the policy's ``RelyingPartyPolicy/rpId`` or one
+    /// of its ``RelyingPartyPolicy/additionalRpIds``. Store it with the credential: assertions
+    /// with it must name the same RP ID.
+    public let rpId: String
 
     /// The attestation type.
     public var attestationType: AttestationType { attestation.type }

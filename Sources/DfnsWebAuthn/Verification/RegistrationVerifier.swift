@@ -3,16 +3,28 @@ import DfnsCrypto
 
 /// Verifies registration ceremonies (WebAuthn §7.1) under a ``RelyingPartyPolicy``.
 ///
-/// Stateless apart from the policy; safe to share across threads. The caller still owns the steps
-/// that need its database: issuing and consuming the challenge, and checking that the credential ID
-/// is not already registered (step 26).
+/// Stateless apart from the policy, which is validated and whose RP IDs are hashed once, when the
+/// verifier is built; safe to share across threads. The caller still owns the steps that need its
+/// database: issuing and consuming the challenge, and checking that the credential ID is not
+/// already registered (step 26).
 public struct RegistrationVerifier: Sendable {
     /// The relying party's policy.
     public let policy: RelyingPartyPolicy
+    private let rpIdHashes: AcceptedRPIDHashes
+    /// Why the policy cannot be used, found when the verifier was built; thrown by every call.
+    private let policyProblem: WebAuthnError?
 
-    /// Creates a verifier for `policy`.
+    /// Creates a verifier for `policy`. An unusable policy is reported by each call rather than here
+    /// (``WebAuthnError/Code/invalidPolicy``).
     public init(policy: RelyingPartyPolicy) {
         self.policy = policy
+        self.rpIdHashes = AcceptedRPIDHashes(policy: policy, includingAppid: false)
+        do {
+            try policy.validate()
+            policyProblem = nil
+        } catch {
+            policyProblem = error
+        }
     }
 
     /// Verifies a registration response.
@@ -27,10 +39,10 @@ public struct RegistrationVerifier: Sendable {
     /// - Throws: ``WebAuthnError`` naming the first check that failed.
     public func verify(clientDataJSON: [UInt8], attestationObject: [UInt8], expectedChallenge: [UInt8],
                        rawId: [UInt8]? = nil) throws(WebAuthnError) -> RegistrationResult {
-        try policy.validate()
+        if let policyProblem { throw policyProblem }
         let clientData = try CollectedClientData(bytes: clientDataJSON)
-        try clientData.verify(expectedType: "webauthn.create", expectedChallenge: expectedChallenge, policy: policy)
-        let result = try verifyAttestation(attestationObject: attestationObject, clientDataHash: clientData.hash)
+        try clientData.verify(expectedTypes: policy.registrationClientDataTypes, expectedChallenge: expectedChallenge, policy: policy)
+        let result = try verifyStatement(attestationObject: attestationObject, clientDataHash: clientData.hash)
         if let rawId, !ConstantTime.equals(rawId, result.credentialId) {
             throw WebAuthnError(.credentialIdMismatch,
                                 "rawId (\(rawId.count) bytes) differs from the credential ID in authenticator data (\(result.credentialId.count) bytes)")
@@ -41,19 +53,22 @@ public struct RegistrationVerifier: Sendable {
     /// Verifies an attestation object against a client data hash computed elsewhere (CTAP-level
     /// use, where no clientDataJSON exists): registration steps 13–25 without the client data checks.
     public func verifyAttestation(attestationObject: [UInt8], clientDataHash: [UInt8]) throws(WebAuthnError) -> RegistrationResult {
+        if let policyProblem { throw policyProblem }
+        return try verifyStatement(attestationObject: attestationObject, clientDataHash: clientDataHash)
+    }
+
+    /// Registration steps 13–25 on a validated policy.
+    private func verifyStatement(attestationObject: [UInt8], clientDataHash: [UInt8]) throws(WebAuthnError) -> RegistrationResult {
         // One "now" for the ceremony: the statement checks (SafetyNet freshness) and the certificate
         // chain evaluation below read the same instant, the policy's verification time when set.
         let policy = self.policy.pinningVerificationTime()
-        try policy.validate()
         guard clientDataHash.count == 32 else {
             throw WebAuthnError(.invalidArgument, "clientDataHash must be 32 bytes, found \(clientDataHash.count)")
         }
         let object = try AttestationObject(bytes: attestationObject, allowIndefiniteLength: policy.allowIndefiniteLengthCBOR)
         let authData = object.authenticatorData
 
-        guard authData.matches(rpId: policy.rpId) else {
-            throw WebAuthnError(.rpIdHashMismatch, "rpIdHash is not SHA-256 of \"\(policy.rpId)\"")
-        }
+        let matched = try rpIdHashes.match(authData.rpIdHash)
         try AuthenticatorDataChecks.checkFlags(authData.flags, policy: policy)
         guard let attested = authData.attestedCredentialData else {
             throw WebAuthnError(.attestedCredentialDataMissing, "registration authenticator data has no attested credential data (AT flag clear)")
@@ -72,7 +87,7 @@ public struct RegistrationVerifier: Sendable {
         return RegistrationResult(credentialId: attested.credentialId, credentialPublicKey: credentialKey,
                                   aaguid: attested.aaguid, signCount: authData.signCount, flags: authData.flags,
                                   format: object.format, attestation: attestation, trust: trust,
-                                  extensions: authData.extensions, authenticatorData: authData)
+                                  extensions: authData.extensions, authenticatorData: authData, rpId: matched.identifier)
     }
 }
 

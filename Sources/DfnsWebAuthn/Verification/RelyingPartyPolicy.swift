@@ -16,7 +16,41 @@ public struct RelyingPartyPolicy: Sendable {
     /// Whether `crossOrigin: true` (an iframe on another site) is accepted.
     public var allowCrossOrigin: Bool = false
     /// Top-level origins accepted in `topOrigin` (only meaningful with ``allowCrossOrigin``).
+    /// Compared as ``allowedOrigins`` are, without the subdomain and loopback-port opt-ins.
     public var allowedTopOrigins: [String] = []
+
+    // Relying-party options (0.4). Each is off by default; docs/DECISIONS.md, "Relying-party
+    // options (0.4)", names the threat each one reopens.
+
+    /// RP IDs accepted besides ``rpId``, for a relying party serving several domains: `rpIdHash`
+    /// may be SHA-256 of any of them. Empty by default. Each one widens the set of sites whose
+    /// credentials this relying party accepts: list only domains it controls.
+    public var additionalRpIds: [String] = []
+    /// Accept subdomains of a configured `http`/`https` origin (webauthn-rs's
+    /// `allow_subdomains_origin`): `https://example.org` configured also accepts
+    /// `https://login.example.org` and `https://a.b.example.org`, same scheme and port, never
+    /// `https://badexample.org` or `https://example.org.evil.com`. Off by default: any subdomain
+    /// (a user-content host, a forgotten staging site) can then run ceremonies for the RP.
+    public var allowSubdomainOrigins: Bool = false
+    /// Accept any port on a configured loopback origin, for development: `http://localhost`
+    /// configured accepts `http://localhost:5173`; `127.0.0.1` and `[::1]` likewise, each only when
+    /// configured itself. Only loopback hosts; the scheme must match. Off by default: any local
+    /// process listening on another port can then run ceremonies for the RP.
+    public var allowAnyLoopbackPort: Bool = false
+    /// The clientData `type` values a registration accepts (step 7). Defaults to exactly
+    /// `["webauthn.create"]`; a host with a custom ceremony sets its own list (never empty).
+    public var registrationClientDataTypes: [String] = ["webauthn.create"]
+    /// The clientData `type` values an assertion accepts (step 11). Defaults to exactly
+    /// `["webauthn.get"]`; a host with a custom ceremony (such as `payment.get`) sets its own list.
+    public var assertionClientDataTypes: [String] = ["webauthn.get"]
+    /// The FIDO AppID (a URL such as `https://example.org/app-id.json`) the relying party sent in
+    /// the `appid` extension of its assertion options, for credentials registered with the U2F API.
+    /// When set, and the caller reports the client's `appid: true` extension output
+    /// (`appidExtensionUsed`), an assertion's `rpIdHash` may be SHA-256 of this string instead of
+    /// an RP ID; without the caller's report an AppID hash is refused. nil by default.
+    /// `appidExclude` (registration) needs no check here: it only makes the client refuse to
+    /// create a credential over an excluded U2F one, and leaves no trace in the response.
+    public var appid: String? = nil
     /// Whether the UV flag must be set (`userVerification: "required"`).
     public var requireUserVerification: Bool = false
     /// Whether the UP flag must be set. Only a conditional-mediation registration may relax it;
@@ -59,6 +93,8 @@ public struct RelyingPartyPolicy: Sendable {
     public var androidKey = AndroidKeyPolicy()
     /// Rules for `android-safetynet` statements.
     public var safetyNet = SafetyNetPolicy()
+    /// Rules for `tpm` statements.
+    public var tpm = TPMPolicy()
     /// Whether every sub-statement of a `compound` statement must verify (true), or at least one.
     public var compoundRequiresAll: Bool = true
     /// What to do when an assertion's signature counter does not increase.
@@ -77,10 +113,18 @@ public struct RelyingPartyPolicy: Sendable {
         self.allowedOrigins = allowedOrigins
     }
 
+    /// Every RP ID accepted: ``rpId`` first, then ``additionalRpIds``.
+    public var acceptedRpIds: [String] { [rpId] + additionalRpIds }
+
     /// Throws ``WebAuthnError/Code/originNotAllowed`` unless `origin` is allowed.
     func checkOrigin(_ origin: String) throws(WebAuthnError) {
-        guard WebOrigin.isAllowed(origin, among: allowedOrigins) else {
-            throw WebAuthnError(.originNotAllowed, "origin \"\(origin)\" is not among the allowed origins \(allowedOrigins)")
+        let matching = OriginMatching(allowSubdomains: allowSubdomainOrigins, allowAnyLoopbackPort: allowAnyLoopbackPort)
+        guard WebOrigin.isAllowed(origin, among: allowedOrigins, matching: matching) else {
+            var relaxed: [String] = []
+            if allowSubdomainOrigins { relaxed.append("their subdomains") }
+            if allowAnyLoopbackPort { relaxed.append("any loopback port") }
+            let suffix = relaxed.isEmpty ? "" : " (nor " + relaxed.joined(separator: ", ") + ")"
+            throw WebAuthnError(.originNotAllowed, "origin \"\(origin)\" is not among the allowed origins \(allowedOrigins)\(suffix)")
         }
     }
 
@@ -98,9 +142,30 @@ public struct RelyingPartyPolicy: Sendable {
         return pinned
     }
 
-    /// Throws ``WebAuthnError/Code/invalidArgument`` when the policy itself is unusable.
+    /// Throws ``WebAuthnError/Code/invalidPolicy`` when the policy itself is unusable: an empty
+    /// RP ID (primary or additional), an empty clientData type list or type, an empty AppID, or a
+    /// TPM manufacturer that is not `id:` and eight hex digits. Verifiers run it once, when built.
     func validate() throws(WebAuthnError) {
-        guard !rpId.isEmpty else { throw WebAuthnError(.invalidArgument, "the policy's rpId is empty") }
+        guard !rpId.isEmpty else { throw WebAuthnError(.invalidPolicy, "the policy's rpId is empty") }
+        if additionalRpIds.contains(where: \.isEmpty) {
+            throw WebAuthnError(.invalidPolicy, "the policy's additionalRpIds contain an empty RP ID")
+        }
+        for (name, types) in [("registrationClientDataTypes", registrationClientDataTypes),
+                              ("assertionClientDataTypes", assertionClientDataTypes)] {
+            guard !types.isEmpty else {
+                throw WebAuthnError(.invalidPolicy, "the policy's \(name) is empty: a ceremony must accept at least one type")
+            }
+            if types.contains(where: \.isEmpty) {
+                throw WebAuthnError(.invalidPolicy, "the policy's \(name) contain an empty type")
+            }
+        }
+        if let appid, appid.isEmpty {
+            throw WebAuthnError(.invalidPolicy, "the policy's appid is empty; use nil for no AppID")
+        }
+        for manufacturer in tpm.allowedManufacturers where TPMManufacturer.normalized(manufacturer) == nil {
+            throw WebAuthnError(.invalidPolicy,
+                                "the policy's TPM manufacturer \"\(manufacturer)\" is not \"id:\" followed by eight hex digits (e.g. id:414D4400)")
+        }
     }
 }
 
@@ -127,9 +192,22 @@ public struct AndroidKeyPolicy: Sendable {
     public init() {}
 }
 
+/// Rules for `tpm` attestation (WebAuthn §8.3).
+public struct TPMPolicy: Sendable {
+    /// The TPM manufacturers accepted, as TCG vendor IDs in the AIK certificate's tpmManufacturer
+    /// attribute (`id:414D4400` AMD, `id:49465800` Infineon, ...; see ``TPMManufacturer/registry``).
+    /// Empty (the default) accepts any manufacturer, as before 0.4; the attribute itself is always
+    /// required (§8.3.1). A manufacturer outside a non-empty list is an
+    /// ``WebAuthnError/Code/attestationPolicyViolation``. Compared without regard to hex case.
+    public var allowedManufacturers: [String] = []
+    /// Creates the default rules.
+    public init() {}
+}
+
 /// Rules for `android-safetynet` attestation (WebAuthn §8.5).
 public struct SafetyNetPolicy: Sendable {
-    /// Require `ctsProfileMatch` to be true.
+    /// Require `ctsProfileMatch` to be true. Turning it off accepts devices that failed Android
+    /// compatibility testing (rooted, custom ROMs, emulators), as some relying-party libraries allow.
     public var requireCTSProfileMatch: Bool = true
     /// Accept a `timestampMs` at most this many seconds before the verification time; nil skips
     /// the freshness check.

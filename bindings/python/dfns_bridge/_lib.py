@@ -177,6 +177,10 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "dfns_policy_set_algorithms": (_STATUS, (PolicyPtr, POINTER(c_int32), c_size_t)),
     "dfns_policy_set_verification_time": (_STATUS, (PolicyPtr, c_int64)),
     "dfns_policy_add_trust_anchor": (_STATUS, (PolicyPtr, _str, _u8p, c_size_t)),
+    "dfns_policy_add_rp_id": (_STATUS, (PolicyPtr, _str)),
+    "dfns_policy_set_client_data_types": (_STATUS, (PolicyPtr, c_int, POINTER(c_char_p), c_size_t)),
+    "dfns_policy_set_appid": (_STATUS, (PolicyPtr, _str)),
+    "dfns_policy_add_tpm_manufacturer": (_STATUS, (PolicyPtr, _str)),
     # Registration
     "dfns_registration_verify": (
         _STATUS,
@@ -206,6 +210,19 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
             _u8p, c_size_t,  # authenticator_data
             _u8p, c_size_t,  # signature
             _u8p, c_size_t,  # challenge
+            POINTER(AssertionPtr),
+        ),
+    ),
+    "dfns_assertion_verify_ex": (
+        _STATUS,
+        (
+            PolicyPtr,
+            POINTER(StoredCredential),
+            _u8p, c_size_t,  # client_data_json
+            _u8p, c_size_t,  # authenticator_data
+            _u8p, c_size_t,  # signature
+            _u8p, c_size_t,  # challenge
+            c_uint32,  # flags (unsigned)
             POINTER(AssertionPtr),
         ),
     ),
@@ -239,6 +256,7 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "dfns_assertion_flags": (_STATUS, (AssertionPtr, POINTER(c_uint8))),
     "dfns_assertion_sign_count_regressed": (_STATUS, (AssertionPtr, POINTER(c_int))),
     "dfns_assertion_extensions": (_STATUS, (AssertionPtr, _out_bytes, POINTER(c_size_t))),
+    "dfns_assertion_rp_id": (_STATUS, (AssertionPtr, POINTER(c_char_p))),
     # Software authenticator
     "dfns_authenticator_new": (_STATUS, (POINTER(AuthenticatorPtr),)),
     "dfns_authenticator_free": (None, (POINTER(AuthenticatorPtr),)),

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-from ctypes import byref, c_int, c_int32
+from ctypes import byref, c_char_p, c_int, c_int32
 from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from ._handle import BytesLike, Handle, as_bytes, as_cstr
 from .enums import AlgorithmLike, CoseAlgorithm, PolicyOption, algorithm_or_int, coerce_algorithm
 
-__all__ = ["Policy", "TimeLike", "CertificateLike"]
+__all__ = ["Policy", "TimeLike", "CertificateLike", "Ceremony"]
 
 _lib_ = _lib.lib
 
@@ -38,7 +38,35 @@ OPTION_DEFAULTS: Dict[PolicyOption, bool] = {
     PolicyOption.ANDROID_KEY_TEE_ENFORCED_ONLY: False,
     PolicyOption.SAFETYNET_REQUIRE_CTS_PROFILE_MATCH: True,
     PolicyOption.SAFETYNET_CHECK_TIMESTAMP: True,
+    PolicyOption.ALLOW_SUBDOMAIN_ORIGINS: False,
+    PolicyOption.ALLOW_ANY_LOOPBACK_PORT: False,
 }
+
+#: ``dfns_ceremony``: which ceremony :meth:`Policy.set_client_data_types` sets the types of.
+CEREMONIES: Dict[str, int] = {"registration": 1, "assertion": 2}
+#: A ceremony: ``"registration"`` or ``"assertion"`` (or the ``dfns_ceremony`` int).
+Ceremony = Union[str, int]
+#: The clientData types each ceremony accepts unless the host sets others.
+DEFAULT_CLIENT_DATA_TYPES: Dict[str, Tuple[str, ...]] = {
+    "registration": ("webauthn.create",),
+    "assertion": ("webauthn.get",),
+}
+
+
+def _coerce_ceremony(ceremony: Ceremony) -> Tuple[str, int]:
+    if isinstance(ceremony, bool):
+        raise TypeError("ceremony must be 'registration', 'assertion' or a dfns_ceremony int, not bool")
+    if isinstance(ceremony, str):
+        try:
+            return ceremony, CEREMONIES[ceremony]
+        except KeyError:
+            raise ValueError(f"unknown ceremony {ceremony!r}; expected 'registration' or 'assertion'") from None
+    if isinstance(ceremony, int):
+        for name, value in CEREMONIES.items():
+            if value == ceremony:
+                return name, value
+        raise ValueError(f"ceremony {ceremony} is not a dfns_ceremony (1 registration, 2 assertion)")
+    raise TypeError(f"ceremony must be 'registration', 'assertion' or an int, not {type(ceremony).__name__}")
 
 #: Keyword names of the options (``allow_cross_origin=True``).
 OPTION_NAMES: Dict[str, PolicyOption] = {opt.name.lower(): opt for opt in PolicyOption}
@@ -115,6 +143,11 @@ class Policy(Handle):
         verification_time: when attestation certificates are validated (default: now, at each
             verification): Unix seconds, a datetime (naive = UTC), or None.
         trust_anchors: ``{"packed": [cert, ...], "tpm": cert, ...}``; a cert is DER bytes or PEM.
+        rp_ids: RP IDs accepted besides ``rp_id`` (a relying party serving several domains).
+        appid: the FIDO AppID for assertions of U2F-registered credentials (see :attr:`appid`).
+        tpm_manufacturers: the TPM manufacturer allowlist (see :meth:`add_tpm_manufacturer`).
+        registration_client_data_types, assertion_client_data_types: the clientData ``type`` values
+            each ceremony accepts (default ``webauthn.create`` / ``webauthn.get``).
         **options: boolean options by keyword, e.g. ``require_user_verification=True``; see
             :class:`~dfns_bridge.PolicyOption` (names in lower case) and the properties below.
 
@@ -142,6 +175,13 @@ class Policy(Handle):
     android_key_tee_enforced_only = _Option(PolicyOption.ANDROID_KEY_TEE_ENFORCED_ONLY)
     safetynet_require_cts_profile_match = _Option(PolicyOption.SAFETYNET_REQUIRE_CTS_PROFILE_MATCH)
     safetynet_check_timestamp = _Option(PolicyOption.SAFETYNET_CHECK_TIMESTAMP)
+    #: An http(s) origin also accepts its subdomains (``https://login.example.org`` for
+    #: ``https://example.org``), same scheme and port. Off by default: any subdomain can then run
+    #: ceremonies for the RP.
+    allow_subdomain_origins = _Option(PolicyOption.ALLOW_SUBDOMAIN_ORIGINS)
+    #: A loopback origin (``http://localhost``, ``127.0.0.1``, ``[::1]``, each only when configured)
+    #: accepts any port, for development. Off by default: any local process can then run ceremonies.
+    allow_any_loopback_port = _Option(PolicyOption.ALLOW_ANY_LOOPBACK_PORT)
 
     def __init__(
         self,
@@ -152,6 +192,11 @@ class Policy(Handle):
         algorithms: Optional[Iterable[AlgorithmLike]] = None,
         verification_time: TimeLike = None,
         trust_anchors: Optional[Mapping[str, Union[CertificateLike, Sequence[CertificateLike]]]] = None,
+        rp_ids: Union[str, Iterable[str]] = (),
+        appid: Optional[str] = None,
+        tpm_manufacturers: Union[str, Iterable[str]] = (),
+        registration_client_data_types: Optional[Iterable[str]] = None,
+        assertion_client_data_types: Optional[Iterable[str]] = None,
         **options: bool,
     ) -> None:
         unknown = [name for name in options if name not in OPTION_NAMES]
@@ -167,7 +212,21 @@ class Policy(Handle):
         self._algorithms: Optional[Tuple[Union[CoseAlgorithm, int], ...]] = None
         self._verification_time: Optional[int] = None
         self._trust_anchor_counts: Dict[str, int] = {}
+        self._rp_ids: Tuple[str, ...] = ()
+        self._appid: Optional[str] = None
+        self._tpm_manufacturers: Tuple[str, ...] = ()
+        self._client_data_types: Dict[str, Tuple[str, ...]] = dict(DEFAULT_CLIENT_DATA_TYPES)
         try:
+            for extra in [rp_ids] if isinstance(rp_ids, str) else rp_ids:
+                self.add_rp_id(extra)
+            if appid is not None:
+                self.appid = appid
+            for manufacturer in [tpm_manufacturers] if isinstance(tpm_manufacturers, str) else tpm_manufacturers:
+                self.add_tpm_manufacturer(manufacturer)
+            if registration_client_data_types is not None:
+                self.set_client_data_types("registration", registration_client_data_types)
+            if assertion_client_data_types is not None:
+                self.set_client_data_types("assertion", assertion_client_data_types)
             for origin in [origins] if isinstance(origins, str) else origins:
                 self.add_origin(origin)
             for origin in [top_origins] if isinstance(top_origins, str) else top_origins:
@@ -216,6 +275,70 @@ class Policy(Handle):
         encoded = as_cstr(origin, "origin")
         self._exclusive(lambda p: _lib_.dfns_policy_add_top_origin(p, encoded))
         self._top_origins += (origin,)
+
+    # -- relying-party options (0.4; each off by default) ------------------------------------------
+
+    @property
+    def rp_ids(self) -> Tuple[str, ...]:
+        """Every accepted RP ID: :attr:`rp_id` first, then those added with :meth:`add_rp_id`."""
+        return (self._rp_id,) + self._rp_ids
+
+    def add_rp_id(self, rp_id: str) -> None:
+        """Accepts ``rp_id`` besides :attr:`rp_id`: an rpIdHash may be SHA-256 of any accepted RP ID
+        (``dfns_policy_add_rp_id``; hashed once, here). List only domains the RP controls."""
+        encoded = as_cstr(rp_id, "rp_id")
+        self._exclusive(lambda p: _lib_.dfns_policy_add_rp_id(p, encoded))
+        if rp_id not in self.rp_ids:
+            self._rp_ids += (rp_id,)
+
+    def client_data_types(self, ceremony: Ceremony) -> Tuple[str, ...]:
+        """The clientData ``type`` values ``ceremony`` accepts (as recorded by this wrapper)."""
+        name, _ = _coerce_ceremony(ceremony)
+        return self._client_data_types[name]
+
+    def set_client_data_types(self, ceremony: Ceremony, types: Union[str, Iterable[str]]) -> None:
+        """Replaces the clientData ``type`` values ``ceremony`` (``"registration"`` or
+        ``"assertion"``) accepts, for hosts with custom ceremonies; at least one
+        (``dfns_policy_set_client_data_types``)."""
+        name, value = _coerce_ceremony(ceremony)
+        items = [types] if isinstance(types, str) else list(types)
+        encoded = [as_cstr(t, "type") for t in items]
+        array = (c_char_p * max(len(encoded), 1))(*encoded)
+        self._exclusive(lambda p: _lib_.dfns_policy_set_client_data_types(p, value, array, len(encoded)))
+        self._client_data_types[name] = tuple(dict.fromkeys(items))
+
+    @property
+    def appid(self) -> Optional[str]:
+        """The FIDO AppID (U2F ``appid`` extension) sent in assertion options, or None.
+
+        When set, an assertion's rpIdHash may be SHA-256 of it, but only when the caller passes
+        ``appid_extension_used=True`` to :func:`~dfns_bridge.verify_assertion` (the client reported
+        ``clientExtensionResults.appid == True``). ``appidExclude`` on registration needs no setting
+        here: it only affects the client. Assign None to remove it."""
+        return self._appid
+
+    @appid.setter
+    def appid(self, value: Optional[str]) -> None:
+        encoded = None if value is None else as_cstr(value, "appid")
+        self._exclusive(lambda p: _lib_.dfns_policy_set_appid(p, encoded))
+        self._appid = value
+
+    @property
+    def tpm_manufacturers(self) -> Tuple[str, ...]:
+        """The TPM manufacturer allowlist added so far (empty: any manufacturer)."""
+        return self._tpm_manufacturers
+
+    def add_tpm_manufacturer(self, manufacturer: str) -> None:
+        """Restricts ``tpm`` attestation to TPMs whose AIK certificate names one of the added
+        manufacturers: a TCG vendor ID such as ``"id:414D4400"`` (AMD) or ``"id:49465800"``
+        (Infineon). Another manufacturer then raises :class:`~dfns_bridge.AttestationError`
+        (``DFNS_ERR_ATTESTATION_POLICY_VIOLATION``); a malformed ID raises
+        :class:`~dfns_bridge.InvalidArgumentError`."""
+        encoded = as_cstr(manufacturer, "manufacturer")
+        self._exclusive(lambda p: _lib_.dfns_policy_add_tpm_manufacturer(p, encoded))
+        normalized = "id:" + manufacturer[3:].upper()
+        if normalized not in self._tpm_manufacturers:
+            self._tpm_manufacturers += (normalized,)
 
     # -- options ----------------------------------------------------------------------------------
 

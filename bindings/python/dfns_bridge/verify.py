@@ -239,6 +239,9 @@ def _check_counter(sign_count: Any, backup_eligible: Any) -> "tuple[int, int]":
 
 _assertion_verify = _lib.unchecked("dfns_assertion_verify")
 _assertion_verify_hash = _lib.unchecked("dfns_assertion_verify_hash")
+_assertion_verify_ex = _lib.unchecked("dfns_assertion_verify_ex")
+#: DFNS_ASSERTION_APPID_EXTENSION_USED (dfns_assertion_verify_flag).
+_APPID_EXTENSION_USED = 1
 _assertion_verify_cose = _lib.unchecked("dfns_assertion_verify_cose")
 _assertion_free = _lib.unchecked("dfns_assertion_free", hold_gil=True)
 _assertion_regressed = _lib.unchecked("dfns_assertion_sign_count_regressed", hold_gil=True)
@@ -326,6 +329,7 @@ def verify_assertion(
     *,
     sign_count: int = 0,
     backup_eligible: Optional[bool] = None,
+    appid_extension_used: bool = False,
 ) -> Assertion:
     """Verifies an assertion response under ``policy``.
 
@@ -338,6 +342,9 @@ def verify_assertion(
         challenge: the challenge bytes issued for this ceremony (not base64).
         sign_count: the last stored signature counter.
         backup_eligible: the BE flag recorded at registration, or None to skip that check.
+        appid_extension_used: the client reported the FIDO ``appid`` extension output as true
+            (``clientExtensionResults.appid``): the rpIdHash may then be SHA-256 of the policy's
+            :attr:`~dfns_bridge.Policy.appid` (``dfns_assertion_verify_ex``).
 
     Returns: the :class:`Assertion` (store its ``sign_count``).
 
@@ -353,6 +360,8 @@ def verify_assertion(
     sig = signature if type(signature) is bytes else as_bytes(signature, "signature")
     chal = challenge if type(challenge) is bytes else as_bytes(challenge, "challenge")
     count, be = _check_counter(sign_count, backup_eligible)
+    if appid_extension_used:
+        return _verify_assertion_appid(pol, public_key, cdj, ad, sig, chal, count, be)
 
     if isinstance(public_key, PublicKey):
         out = _AssertionPtr()
@@ -385,6 +394,33 @@ def verify_assertion(
     if rc:
         _raise_for(rc, "dfns_assertion_verify_cose")
     return _cose_result(info)
+
+
+def _verify_assertion_appid(pol: Policy, public_key: Any, cdj: bytes, ad: bytes, sig: bytes, chal: bytes,
+                            count: int, be: int) -> Assertion:
+    """:func:`verify_assertion` with DFNS_ASSERTION_APPID_EXTENSION_USED (``dfns_assertion_verify_ex``);
+    COSE bytes are imported for the call."""
+    key, owned = (public_key, False) if isinstance(public_key, PublicKey) else (PublicKey.from_cose(_cose_bytes(public_key)), True)
+    try:
+        out = _AssertionPtr()
+        policy_ptr = pol._acquire()
+        try:
+            key_ptr = key._acquire()
+            try:
+                rc = _assertion_verify_ex(
+                    policy_ptr, byref(_StoredCredential(key_ptr, count, be)),
+                    cdj, len(cdj), ad, len(ad), sig, len(sig), chal, len(chal), _APPID_EXTENSION_USED, byref(out),
+                )
+            finally:
+                key._release()
+        finally:
+            pol._release()
+        if rc:
+            _raise_for(rc, "dfns_assertion_verify_ex")
+        return _kept_result(out, ad, count)
+    finally:
+        if owned:
+            key.close()
 
 
 def verify_assertion_hash(
