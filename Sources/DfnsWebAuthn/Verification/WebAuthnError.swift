@@ -26,6 +26,10 @@ public struct WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible
         case malformedEncoding = 106
         /// An input is larger than the verifier accepts.
         case inputTooLarge = 107
+        /// A `PublicKeyCredential.toJSON()` document (`RegistrationResponseJSON`,
+        /// `AuthenticationResponseJSON`) is not JSON, lacks a member, has one of the wrong type or
+        /// a base64url member that does not decode, or its `id`, `rawId` and `type` disagree.
+        case malformedCredentialJSON = 108
 
         // Client data
         /// `type` is not `webauthn.create` (registration) or `webauthn.get` (assertion).
@@ -108,6 +112,7 @@ public struct WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible
             case .malformedCOSEKey: return "malformed_cose_key"
             case .malformedEncoding: return "malformed_encoding"
             case .inputTooLarge: return "input_too_large"
+            case .malformedCredentialJSON: return "malformed_credential_json"
             case .clientDataType: return "client_data_type"
             case .challengeMismatch: return "challenge_mismatch"
             case .originNotAllowed: return "origin_not_allowed"
