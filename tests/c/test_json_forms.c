@@ -339,6 +339,43 @@ static void test_dfns_challenges(void) {
     CHECK_MESSAGE("rp.name");
 }
 
+/* Every prefix of a valid document, and the document with each byte flipped, fails with a status the
+ * header defines (or, for a flip inside an ignored or equivalent member, verifies): never a crash. */
+static void test_hostile_documents(const dfns_policy_t *policy, const fixture_t *f) {
+    char *doc = strdup(registration_json(f, NULL, "public-key", NULL));
+    size_t len = strlen(doc);
+    int unexpected = 0;
+    for (size_t cut = 0; cut < len; cut++) {
+        dfns_registration_t *reg = NULL;
+        int s = dfns_registration_verify_json(policy, (const uint8_t *)doc, cut, f->reg_challenge, sizeof f->reg_challenge, &reg, NULL);
+        if (s >= 0 || !status_is_defined(s) || reg != NULL) unexpected++;
+        dfns_registration_free(&reg);
+    }
+    CHECK(unexpected == 0, "%d truncated documents did not fail cleanly", unexpected);
+    unexpected = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        dfns_registration_t *reg = NULL;
+        dfns_client_outputs_t *outputs = NULL;
+        char saved = doc[i];
+        doc[i] = (char)(saved ^ (1 << (i % 8)));
+        int s = dfns_registration_verify_json(policy, (const uint8_t *)doc, len, f->reg_challenge, sizeof f->reg_challenge, &reg, &outputs);
+        if ((s < 0 && (!status_is_defined(s) || reg != NULL || outputs != NULL)) || (s == DFNS_OK && (reg == NULL || outputs == NULL))) unexpected++;
+        dfns_registration_free(&reg);
+        dfns_client_outputs_free(&outputs);
+        doc[i] = saved;
+    }
+    CHECK(unexpected == 0, "%d altered documents broke the status contract", unexpected);
+    free(doc);
+    uint8_t noise[512];
+    for (int round = 0; round < 64; round++) {
+        uint8_t *id = NULL, *handle = NULL;
+        size_t id_len = 0, handle_len = 0;
+        rng_fill(noise, sizeof noise);
+        int s = dfns_assertion_json_credential_id(noise, (size_t)(round * 8), &id, &id_len, &handle, &handle_len);
+        CHECK(s < 0 && status_is_defined(s) && id == NULL && handle == NULL, "random bytes -> %d", s);
+    }
+}
+
 int main(void) {
     dfns_policy_t *policy = test_policy();
     dfns_authenticator_t *auth = NULL;
@@ -350,6 +387,7 @@ int main(void) {
     if (fixture_make(&f, auth, policy, DFNS_COSE_ES256, DFNS_ATTESTATION_NONE) == 0) {
         test_registration(policy, &f);
         test_assertion(policy, &f);
+        test_hostile_documents(policy, &f);
         fixture_free(&f);
     }
     test_options(policy);
