@@ -112,6 +112,9 @@ typedef enum dfns_status {
     DFNS_ERR_MALFORMED_COSE_KEY = -105,
     DFNS_ERR_MALFORMED_ENCODING = -106,
     DFNS_ERR_INPUT_TOO_LARGE = -107,
+    DFNS_ERR_MALFORMED_CREDENTIAL_JSON = -108, /**< a PublicKeyCredential.toJSON() document is not JSON, lacks a
+                                                    member, has one of the wrong type or bad base64url, or its
+                                                    id/rawId/type disagree (since 0.4) */
 
     /* Client data (200..299) */
     DFNS_ERR_CLIENT_DATA_TYPE = -200,
@@ -615,6 +618,236 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_rp_id(
 /** The authenticator extension outputs as CBOR, or ptr NULL / len 0 when there are none. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_extensions(
     const dfns_assertion_t *DFNS_NULLABLE assertion, const uint8_t *DFNS_NULLABLE *DFNS_NULLABLE ptr, size_t *DFNS_NULLABLE len);
+
+/* ----------------------------------------------------------------------------------------------
+ * WebAuthn JSON forms (since 0.4): PublicKeyCredential.toJSON() output in, options JSON out
+ *
+ * Browsers (`credential.toJSON()`) and platform SDKs hand the relying party a JSON document
+ * (WebAuthn L3 §5.1: RegistrationResponseJSON, AuthenticationResponseJSON); these functions verify
+ * it directly. They read it strictly: unknown members are ignored, while a missing required member,
+ * a member of the wrong type (JSON null included), a base64url member that does not decode, an `id`
+ * that differs from `rawId`, a `type` other than "public-key" or a repeated member name is
+ * DFNS_ERR_MALFORMED_CREDENTIAL_JSON, with the member's path named in dfns_last_error (e.g.
+ * "response.signature is not base64url"). Documents above 1 MiB are DFNS_ERR_INPUT_TOO_LARGE.
+ * The options functions write canonical JSON (members sorted, no whitespace) for the browser's
+ * PublicKeyCredential.parseCreationOptionsFromJSON / parseRequestOptionsFromJSON.
+ * ------------------------------------------------------------------------------------------- */
+
+/** What the client reported beside a verified response: transports, authenticator attachment,
+ *  client extension outputs, the user handle. Nothing signs these values: store the transports
+ *  with the credential, read the extension outputs you asked for, base no security decision on
+ *  them alone. Immutable; may be shared across threads. Since 0.4. */
+typedef struct dfns_client_outputs dfns_client_outputs_t;
+
+/** Verifies a registration from its `PublicKeyCredential.toJSON()` document (since 0.4): the
+ *  document is read (see the section comment), then verified as dfns_registration_verify verifies
+ *  its clientDataJSON and attestationObject, with `rawId` required to equal the credential ID in
+ *  authenticator data.
+ *  Returns: DFNS_OK; DFNS_ERR_MALFORMED_CREDENTIAL_JSON or DFNS_ERR_INPUT_TOO_LARGE for the document;
+ *           DFNS_ERR_CREDENTIAL_ID_MISMATCH when rawId is not the credential ID; otherwise the
+ *           dfns_registration_verify status of the first check that failed;
+ *           DFNS_ERR_INVALID_ARGUMENT for a NULL policy, NULL input with a non-zero length, an empty
+ *           challenge or a NULL out.
+ *  In:  policy: shared, read-only.
+ *       json, json_len: the document's UTF-8 bytes (no NUL needed).
+ *       challenge: the challenge bytes issued for this ceremony (not empty).
+ *  Out: out: the result; free with dfns_registration_free.
+ *       client_outputs: the client's outputs (free with dfns_client_outputs_free), or NULL when
+ *       not wanted. Both NULL on failure.
+ *  Thread-safe on a shared policy. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_registration_verify_json(
+    const dfns_policy_t *DFNS_NULLABLE policy,
+    const uint8_t *DFNS_NULLABLE json, size_t json_len,
+    const uint8_t *DFNS_NULLABLE challenge, size_t challenge_len,
+    dfns_registration_t *DFNS_NULLABLE *DFNS_NULLABLE out,
+    dfns_client_outputs_t *DFNS_NULLABLE *DFNS_NULLABLE client_outputs);
+
+/** Reads the credential ID (`rawId`) and user handle of an assertion's `toJSON()` document, to look
+ *  up the stored credential before dfns_assertion_verify_json (since 0.4). The whole document is
+ *  checked as dfns_assertion_verify_json checks it; nothing is verified.
+ *  Returns: DFNS_OK, DFNS_ERR_MALFORMED_CREDENTIAL_JSON, DFNS_ERR_INPUT_TOO_LARGE,
+ *           DFNS_ERR_INVALID_ARGUMENT (NULL outputs), DFNS_ERR_OUT_OF_MEMORY.
+ *  In:  json, json_len: the document's UTF-8 bytes.
+ *  Out: credential_id, credential_id_len: rawId, released with dfns_free.
+ *       user_handle, user_handle_len: response.userHandle released with dfns_free, or NULL / 0 when
+ *       the document has none. All NULL / 0 on failure.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_json_credential_id(
+    const uint8_t *DFNS_NULLABLE json, size_t json_len,
+    uint8_t *DFNS_NULLABLE *DFNS_NULLABLE credential_id, size_t *DFNS_NULLABLE credential_id_len,
+    uint8_t *DFNS_NULLABLE *DFNS_NULLABLE user_handle, size_t *DFNS_NULLABLE user_handle_len);
+
+/** Verifies an assertion from its `PublicKeyCredential.toJSON()` document with a kept public key
+ *  (since 0.4), as dfns_assertion_verify verifies the document's clientDataJSON,
+ *  authenticatorData and signature; `rawId` must name the stored credential.
+ *  When the document's `clientExtensionResults.appid` is true (reported by
+ *  dfns_client_outputs_appid), rpIdHash may also be SHA-256 of the policy's AppID
+ *  (dfns_policy_set_appid), as dfns_assertion_verify_ex with DFNS_ASSERTION_APPID_EXTENSION_USED.
+ *  Returns: DFNS_OK; DFNS_ERR_MALFORMED_CREDENTIAL_JSON or DFNS_ERR_INPUT_TOO_LARGE for the document;
+ *           DFNS_ERR_CREDENTIAL_ID_MISMATCH when rawId is not credential_id; otherwise the
+ *           dfns_assertion_verify status of the first check that failed; DFNS_ERR_INVALID_ARGUMENT
+ *           as dfns_assertion_verify, and for an empty credential_id.
+ *  In:  policy, credential: shared, read-only; credential->key must not be NULL.
+ *       credential_id, credential_id_len: the stored credential's ID (not empty).
+ *       json, json_len: the document's UTF-8 bytes.
+ *       challenge: the challenge bytes issued for this ceremony (not empty).
+ *  Out: out: the result; free with dfns_assertion_free.
+ *       client_outputs: as dfns_registration_verify_json's (NULL when not wanted).
+ *  Thread-safe on shared policy and key. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_assertion_verify_json(
+    const dfns_policy_t *DFNS_NULLABLE policy, const dfns_stored_credential *DFNS_NULLABLE credential,
+    const uint8_t *DFNS_NULLABLE credential_id, size_t credential_id_len,
+    const uint8_t *DFNS_NULLABLE json, size_t json_len,
+    const uint8_t *DFNS_NULLABLE challenge, size_t challenge_len,
+    dfns_assertion_t *DFNS_NULLABLE *DFNS_NULLABLE out,
+    dfns_client_outputs_t *DFNS_NULLABLE *DFNS_NULLABLE client_outputs);
+
+/** Releases client outputs. Accepts NULL; sets *outputs to NULL. Since 0.4. */
+DFNS_API void dfns_client_outputs_free(dfns_client_outputs_t *DFNS_NULLABLE *DFNS_NULLABLE outputs);
+
+/** `response.transports` as a JSON array of strings, e.g. ["internal","hybrid"], to store with the
+ *  credential and pass back in dfns_credential_descriptor.transports (since 0.4).
+ *  Out: json: a borrowed NUL-terminated string, or NULL when the document has no transports (an
+ *       assertion, or a client that does not report them). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_outputs_transports(
+    const dfns_client_outputs_t *DFNS_NULLABLE outputs, const char *DFNS_NULLABLE *DFNS_NULLABLE json);
+
+/** `authenticatorAttachment`: "platform", "cross-platform" (or a value a newer client sends)
+ *  (since 0.4). Out: attachment: borrowed, or NULL when absent. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_outputs_authenticator_attachment(
+    const dfns_client_outputs_t *DFNS_NULLABLE outputs, const char *DFNS_NULLABLE *DFNS_NULLABLE attachment);
+
+/** `clientExtensionResults` as canonical JSON text (members sorted), unknown extensions included,
+ *  `prf.results` left out (authenticator-derived secrets) (since 0.4).
+ *  Out: json: a borrowed NUL-terminated string, "{}" when there are none. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_outputs_extension_results(
+    const dfns_client_outputs_t *DFNS_NULLABLE outputs, const char *DFNS_NULLABLE *DFNS_NULLABLE json);
+
+/** 1 when the client reported `appid: true` (it asserted with the FIDO U2F AppID instead of the RP
+ *  ID), else 0 (since 0.4). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_outputs_appid(
+    const dfns_client_outputs_t *DFNS_NULLABLE outputs, int *DFNS_NULLABLE used);
+
+/** `credProps.rk`: 1 (discoverable), 0 (not), or -1 when the client did not report it (since 0.4). */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_outputs_cred_props_rk(
+    const dfns_client_outputs_t *DFNS_NULLABLE outputs, int *DFNS_NULLABLE rk);
+
+/** An assertion's `response.userHandle` (since 0.4). Out: ptr, len: borrowed, or NULL / 0 when absent. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_client_outputs_user_handle(
+    const dfns_client_outputs_t *DFNS_NULLABLE outputs, const uint8_t *DFNS_NULLABLE *DFNS_NULLABLE ptr, size_t *DFNS_NULLABLE len);
+
+/** A credential named in excludeCredentials / allowCredentials, with the transports stored at its
+ *  registration. Since 0.4. */
+typedef struct dfns_credential_descriptor {
+    const uint8_t *DFNS_NULLABLE id;    /**< the credential ID (1...1023 bytes) */
+    size_t id_len;                      /**< its length */
+    const char *DFNS_NONNULL const *DFNS_NULLABLE transports; /**< transport_count strings ("usb", "internal", ...), or NULL */
+    size_t transport_count;             /**< the number of transports */
+} dfns_credential_descriptor;
+
+/** The per-ceremony inputs of a registration's options; the policy gives the RP ID, the algorithms
+ *  (dfns_policy_set_algorithms order, RS1 only with DFNS_POLICY_ALLOW_SHA1) and the user-verification
+ *  floor. Zero-initialise it, set `struct_size` to sizeof(dfns_creation_options_inputs), then the
+ *  fields you need; NULL / 0 leaves a field at its default (in brackets). Fields are appended in
+ *  later versions: a larger struct_size is accepted when the unknown trailing bytes are zero.
+ *  Since 0.4. */
+typedef struct dfns_creation_options_inputs {
+    size_t struct_size;                         /**< sizeof(dfns_creation_options_inputs) */
+    const uint8_t *DFNS_NULLABLE challenge;     /**< at least 16 bytes [NULL: 32 random bytes] */
+    size_t challenge_len;                       /**< its length */
+    const char *DFNS_NULLABLE rp_name;          /**< rp.name (required) */
+    const uint8_t *DFNS_NULLABLE user_id;       /**< user.id, the user handle: 1...64 bytes (required) */
+    size_t user_id_len;                         /**< its length */
+    const char *DFNS_NULLABLE user_name;        /**< user.name (required) */
+    const char *DFNS_NULLABLE user_display_name;/**< user.displayName [""] */
+    const dfns_credential_descriptor *DFNS_NULLABLE exclude_credentials; /**< the user's credentials [none] */
+    size_t exclude_credential_count;            /**< their number */
+    const char *DFNS_NULLABLE attestation;      /**< "none", "indirect", "direct", "enterprise" ["none"] */
+    const char *DFNS_NULLABLE resident_key;     /**< "discouraged", "preferred", "required" [left out] */
+    const char *DFNS_NULLABLE authenticator_attachment; /**< "platform", "cross-platform" [left out: any] */
+    const char *DFNS_NULLABLE user_verification;/**< "required", "preferred", "discouraged" [from the
+                                                     policy: "required" when it requires UV, else
+                                                     "preferred"; a policy requiring UV refuses others] */
+    const char *DFNS_NONNULL const *DFNS_NULLABLE hints; /**< "security-key", "client-device", "hybrid" [none] */
+    size_t hint_count;                          /**< their number */
+    int cred_props;                             /**< 1: ask for the credProps extension [0] */
+    const char *DFNS_NULLABLE appid_exclude;    /**< the appidExclude extension's U2F AppID [left out] */
+    const char *DFNS_NULLABLE extensions_json;  /**< further extension inputs as a JSON object [none] */
+    uint32_t timeout_ms;                        /**< timeout [0: left out] */
+} dfns_creation_options_inputs;
+
+/** The per-ceremony inputs of an assertion's options, used as dfns_creation_options_inputs.
+ *  Since 0.4. */
+typedef struct dfns_request_options_inputs {
+    size_t struct_size;                         /**< sizeof(dfns_request_options_inputs) */
+    const uint8_t *DFNS_NULLABLE challenge;     /**< at least 16 bytes [NULL: 32 random bytes] */
+    size_t challenge_len;                       /**< its length */
+    const dfns_credential_descriptor *DFNS_NULLABLE allow_credentials; /**< [none: any discoverable credential] */
+    size_t allow_credential_count;              /**< their number */
+    const char *DFNS_NULLABLE user_verification;/**< as in dfns_creation_options_inputs */
+    const char *DFNS_NONNULL const *DFNS_NULLABLE hints; /**< as in dfns_creation_options_inputs */
+    size_t hint_count;                          /**< their number */
+    const char *DFNS_NULLABLE appid;            /**< the appid extension's U2F AppID [left out] */
+    const char *DFNS_NULLABLE extensions_json;  /**< further extension inputs as a JSON object [none] */
+    uint32_t timeout_ms;                        /**< timeout [0: left out] */
+} dfns_request_options_inputs;
+
+/** Writes a registration's PublicKeyCredentialCreationOptionsJSON under `policy` (since 0.4).
+ *  Returns: DFNS_OK; DFNS_ERR_INVALID_ARGUMENT naming the input at fault (a missing required field,
+ *           an unknown enumeration string, a short challenge, extensions_json that is not a JSON
+ *           object or repeats a typed extension, a struct_size that is too small, a policy that
+ *           requires UV with a weaker user_verification, no usable algorithm); DFNS_ERR_UNSUPPORTED
+ *           (non-zero fields of a newer header); DFNS_ERR_INTERNAL (the random source failed).
+ *  In:  policy: shared, read-only. inputs: see dfns_creation_options_inputs.
+ *  Out: json: the canonical JSON text, released with dfns_free.
+ *       challenge, challenge_len: the challenge to keep for verification (the given or the drawn
+ *       one), released with dfns_free; both NULL when not wanted. All NULL / 0 on failure.
+ *  Thread-safe on a shared policy. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_creation_options_json(
+    const dfns_policy_t *DFNS_NULLABLE policy, const dfns_creation_options_inputs *DFNS_NULLABLE inputs,
+    char *DFNS_NULLABLE *DFNS_NULLABLE json,
+    uint8_t *DFNS_NULLABLE *DFNS_NULLABLE challenge, size_t *DFNS_NULLABLE challenge_len);
+
+/** Writes an assertion's PublicKeyCredentialRequestOptionsJSON under `policy` (since 0.4).
+ *  Returns, In, Out: as dfns_creation_options_json. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_request_options_json(
+    const dfns_policy_t *DFNS_NULLABLE policy, const dfns_request_options_inputs *DFNS_NULLABLE inputs,
+    char *DFNS_NULLABLE *DFNS_NULLABLE json,
+    uint8_t *DFNS_NULLABLE *DFNS_NULLABLE challenge, size_t *DFNS_NULLABLE challenge_len);
+
+/** The PublicKeyCredentialRequestOptionsJSON a passkey device needs to answer a Dfns user-action
+ *  challenge (`POST /auth/action/init`'s answer, or a delegated challenge) (since 0.4): the
+ *  challenge string verbatim, allowCredentials.webauthn with their transports, userVerification
+ *  ["preferred"].
+ *  Returns: DFNS_OK; DFNS_ERR_INVALID_ARGUMENT (not a JSON object, a member missing or of the wrong
+ *           type named in dfns_last_error, a challenge or credential id that is not base64url, an
+ *           unknown userVerification, supportedCredentialKinds without Fido2, no RP ID);
+ *           DFNS_ERR_INPUT_TOO_LARGE (challenge_json above 1 MiB).
+ *  In:  challenge_json: the challenge document (NUL-terminated).
+ *       rp_id: the relying party your passkeys belong to, or NULL to use the challenge's deprecated
+ *           `rp.id`.
+ *       timeout_ms: the timeout to put in the options, 0 to leave it out.
+ *  Out: json: the canonical JSON text, released with dfns_free. NULL on failure.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_user_action_challenge_request_options(
+    const char *DFNS_NULLABLE challenge_json, const char *DFNS_NULLABLE rp_id, uint32_t timeout_ms,
+    char *DFNS_NULLABLE *DFNS_NULLABLE json);
+
+/** The PublicKeyCredentialCreationOptionsJSON a passkey device needs to answer a Dfns registration
+ *  challenge (`POST /auth/registration/init`, a delegated registration, or
+ *  `POST /auth/credentials/init` for Fido2) (since 0.4): user (its id's UTF-8 bytes as the user
+ *  handle), pubKeyCredParams in the challenge's order, attestation, authenticatorSelection,
+ *  excludeCredentials, the challenge verbatim.
+ *  Returns: as dfns_user_action_challenge_request_options; also DFNS_ERR_INVALID_ARGUMENT for an
+ *           empty pubKeyCredParams, a user.id above 64 bytes, or no RP name.
+ *  In:  challenge_json: the challenge document (NUL-terminated).
+ *       rp_id, rp_name: the relying party, or NULL to use the challenge's `rp`.
+ *       timeout_ms: the timeout to put in the options, 0 to leave it out.
+ *  Out: json: the canonical JSON text, released with dfns_free. NULL on failure.
+ *  Thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_registration_challenge_creation_options(
+    const char *DFNS_NULLABLE challenge_json, const char *DFNS_NULLABLE rp_id, const char *DFNS_NULLABLE rp_name,
+    uint32_t timeout_ms, char *DFNS_NULLABLE *DFNS_NULLABLE json);
 
 /* ----------------------------------------------------------------------------------------------
  * Software authenticator (tests, demos, hosts' own tests; keys live in process memory)

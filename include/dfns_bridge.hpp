@@ -973,6 +973,310 @@ inline AssertionInfo verify_assertion_cose(const Policy &policy, bytes_view cose
 }
 
 /* ----------------------------------------------------------------------------------------------
+ * WebAuthn JSON forms (since 0.4): PublicKeyCredential.toJSON() output in, options JSON out
+ * ------------------------------------------------------------------------------------------- */
+
+namespace detail {
+using client_outputs_traits = handle_traits<dfns_client_outputs_t, &dfns_client_outputs_free>;
+
+/** A C pointer for an optional string argument (NULL for std::nullopt), its copy kept in `slot`. */
+inline const char *optional_c_string(const std::optional<std::string_view> &text, std::optional<std::string> &slot) {
+    if (!text) return nullptr;
+    slot = c_string(*text);
+    return slot->c_str();
+}
+
+/** The C descriptors for `credentials`; `transport_slots` keeps the pointer arrays alive. */
+template <typename Descriptor>
+inline std::vector<dfns_credential_descriptor> c_descriptors(const std::vector<Descriptor> &credentials,
+                                                             std::vector<std::vector<const char *>> &transport_slots) {
+    std::vector<dfns_credential_descriptor> result;
+    transport_slots.clear();
+    transport_slots.reserve(credentials.size());
+    for (const Descriptor &credential : credentials) {
+        std::vector<const char *> names;
+        for (const std::string &transport : credential.transports) {
+            if (contains_nul(transport)) throw Error(DFNS_ERR_INVALID_ARGUMENT, "a transport contains a NUL byte");
+            names.push_back(transport.c_str());
+        }
+        transport_slots.push_back(std::move(names));
+        dfns_credential_descriptor item;
+        item.id = credential.id.data();
+        item.id_len = credential.id.size();
+        item.transports = transport_slots.back().empty() ? nullptr : transport_slots.back().data();
+        item.transport_count = transport_slots.back().size();
+        result.push_back(item);
+    }
+    return result;
+}
+
+/** Pointers to the strings of `values` (each checked for NUL). */
+inline std::vector<const char *> c_strings(const std::vector<std::string> &values) {
+    std::vector<const char *> result;
+    for (const std::string &value : values) {
+        if (contains_nul(value)) throw Error(DFNS_ERR_INVALID_ARGUMENT, "a string passed to the library contains a NUL byte");
+        result.push_back(value.c_str());
+    }
+    return result;
+}
+} // namespace detail
+
+/** What the client reported beside a verified toJSON() response (dfns_client_outputs_t):
+ *  transports, attachment, extension outputs, user handle. Nothing signs them. Immutable; const
+ *  calls may run on many threads at once. Move-only. Since 0.4. */
+class ClientOutputs : public detail::unique_handle<detail::client_outputs_traits> {
+public:
+    /** Empty outputs (owns nothing). */
+    ClientOutputs() noexcept = default;
+    /** Takes ownership of outputs created through the C API (may be null). */
+    explicit ClientOutputs(dfns_client_outputs_t *adopted) noexcept : unique_handle(adopted) {}
+
+    /** `response.transports` as a JSON array text, or std::nullopt when the document has none. */
+    std::optional<std::string> transports_json() const {
+        const char *text = nullptr;
+        check(dfns_client_outputs_transports(get(), &text));
+        if (text == nullptr) return std::nullopt;
+        return std::string(text);
+    }
+    /** `authenticatorAttachment`, or std::nullopt when absent. */
+    std::optional<std::string> authenticator_attachment() const {
+        const char *text = nullptr;
+        check(dfns_client_outputs_authenticator_attachment(get(), &text));
+        if (text == nullptr) return std::nullopt;
+        return std::string(text);
+    }
+    /** `clientExtensionResults` as canonical JSON text, `prf.results` left out. */
+    std::string extension_results_json() const {
+        const char *text = nullptr;
+        check(dfns_client_outputs_extension_results(get(), &text));
+        return detail::copy_string(text);
+    }
+    /** Whether the client reported `appid: true`. */
+    bool appid() const {
+        int used = 0;
+        check(dfns_client_outputs_appid(get(), &used));
+        return used != 0;
+    }
+    /** `credProps.rk`, or std::nullopt when not reported. */
+    std::optional<bool> cred_props_rk() const {
+        int rk = -1;
+        check(dfns_client_outputs_cred_props_rk(get(), &rk));
+        if (rk < 0) return std::nullopt;
+        return rk != 0;
+    }
+    /** An assertion's `response.userHandle` (a copy), or std::nullopt when absent. */
+    std::optional<std::vector<std::uint8_t>> user_handle() const {
+        const std::uint8_t *ptr = nullptr;
+        std::size_t len = 0;
+        check(dfns_client_outputs_user_handle(get(), &ptr, &len));
+        if (ptr == nullptr) return std::nullopt;
+        return detail::copy_bytes(ptr, len);
+    }
+
+    /** The out-parameter slot for the C functions (must be empty). */
+    dfns_client_outputs_t **out_slot() noexcept { return out(); }
+};
+
+/** A registration verified from its toJSON() document, with the client's outputs. Since 0.4. */
+struct RegistrationJSON {
+    Registration registration;
+    ClientOutputs client_outputs;
+};
+
+/** An assertion verified from its toJSON() document, with the client's outputs. Since 0.4. */
+struct AssertionJSON {
+    Assertion assertion;
+    ClientOutputs client_outputs;
+};
+
+/** Verifies a registration from its `PublicKeyCredential.toJSON()` text
+ *  (dfns_registration_verify_json, since 0.4).
+ *  Throws: dfns::Error: DFNS_ERR_MALFORMED_CREDENTIAL_JSON naming the member at fault, or the
+ *          DFNS_ERR_* of the first verification check that failed. Thread-safe on a shared policy. */
+inline RegistrationJSON verify_registration_json(const Policy &policy, std::string_view json, bytes_view challenge) {
+    dfns_registration_t *result = nullptr;
+    ClientOutputs outputs;
+    check(dfns_registration_verify_json(policy.get(), reinterpret_cast<const std::uint8_t *>(json.data()), json.size(),
+                                        challenge.data(), challenge.size(), &result, outputs.out_slot()));
+    return RegistrationJSON{Registration(result), std::move(outputs)};
+}
+
+/** The credential ID (`rawId`) and user handle of an assertion's toJSON() text, to find the
+ *  stored credential (dfns_assertion_json_credential_id, since 0.4). Throws dfns::Error. */
+inline std::pair<std::vector<std::uint8_t>, std::optional<std::vector<std::uint8_t>>>
+assertion_json_credential_id(std::string_view json) {
+    std::uint8_t *id = nullptr, *handle = nullptr;
+    std::size_t id_len = 0, handle_len = 0;
+    check(dfns_assertion_json_credential_id(reinterpret_cast<const std::uint8_t *>(json.data()), json.size(), &id, &id_len,
+                                            &handle, &handle_len));
+    const std::unique_ptr<std::uint8_t, void (*)(void *)> id_owner(id, &dfns_free);
+    const std::unique_ptr<std::uint8_t, void (*)(void *)> handle_owner(handle, &dfns_free);
+    std::optional<std::vector<std::uint8_t>> user_handle;
+    if (handle != nullptr) user_handle = detail::copy_bytes(handle, handle_len);
+    return {detail::copy_bytes(id, id_len), std::move(user_handle)};
+}
+
+/** Verifies an assertion from its `PublicKeyCredential.toJSON()` text with a kept key
+ *  (dfns_assertion_verify_json, since 0.4); `rawId` must be `credential_id`.
+ *  Throws: dfns::Error as verify_registration_json, DFNS_ERR_CREDENTIAL_ID_MISMATCH for another
+ *          credential. Thread-safe on a shared policy and key. */
+inline AssertionJSON verify_assertion_json(const Policy &policy, const StoredCredential &credential,
+                                           bytes_view credential_id, std::string_view json, bytes_view challenge) {
+    const dfns_stored_credential record = credential.c_struct();
+    dfns_assertion_t *result = nullptr;
+    ClientOutputs outputs;
+    check(dfns_assertion_verify_json(policy.get(), &record, credential_id.data(), credential_id.size(),
+                                     reinterpret_cast<const std::uint8_t *>(json.data()), json.size(), challenge.data(),
+                                     challenge.size(), &result, outputs.out_slot()));
+    return AssertionJSON{Assertion(result), std::move(outputs)};
+}
+
+/** A credential for excludeCredentials / allowCredentials, with its stored transports. Since 0.4. */
+struct CredentialDescriptor {
+    std::vector<std::uint8_t> id;
+    std::vector<std::string> transports;
+};
+
+/** Options JSON and the challenge to keep. Since 0.4. */
+struct OptionsJSON {
+    /** The canonical JSON text to send. */
+    std::string json;
+    /** The challenge (given, or 32 random bytes the library drew). */
+    std::vector<std::uint8_t> challenge;
+};
+
+/** The per-ceremony inputs of a registration's options (dfns_creation_options_inputs). Since 0.4. */
+struct CreationOptionsInputs {
+    std::string rp_name;
+    std::vector<std::uint8_t> user_id;
+    std::string user_name;
+    std::string user_display_name;
+    /** Empty: 32 random bytes. */
+    std::vector<std::uint8_t> challenge;
+    std::vector<CredentialDescriptor> exclude_credentials;
+    std::optional<std::string> attestation, resident_key, authenticator_attachment, user_verification;
+    std::vector<std::string> hints;
+    bool cred_props = false;
+    std::optional<std::string> appid_exclude;
+    /** Further extension inputs as a JSON object text. */
+    std::optional<std::string> extensions_json;
+    /** 0: left out. */
+    std::uint32_t timeout_ms = 0;
+};
+
+/** The per-ceremony inputs of an assertion's options (dfns_request_options_inputs). Since 0.4. */
+struct RequestOptionsInputs {
+    /** Empty: 32 random bytes. */
+    std::vector<std::uint8_t> challenge;
+    std::vector<CredentialDescriptor> allow_credentials;
+    std::optional<std::string> user_verification;
+    std::vector<std::string> hints;
+    std::optional<std::string> appid;
+    std::optional<std::string> extensions_json;
+    std::uint32_t timeout_ms = 0;
+};
+
+namespace detail {
+inline OptionsJSON take_options(char *json, std::uint8_t *challenge, std::size_t challenge_len) {
+    const std::unique_ptr<char, void (*)(void *)> json_owner(json, &dfns_free);
+    const std::unique_ptr<std::uint8_t, void (*)(void *)> challenge_owner(challenge, &dfns_free);
+    return OptionsJSON{copy_string(json), copy_bytes(challenge, challenge_len)};
+}
+} // namespace detail
+
+/** A registration's PublicKeyCredentialCreationOptionsJSON under `policy`
+ *  (dfns_creation_options_json, since 0.4). Throws dfns::Error (DFNS_ERR_INVALID_ARGUMENT naming
+ *  the input at fault). Thread-safe on a shared policy. */
+inline OptionsJSON creation_options_json(const Policy &policy, const CreationOptionsInputs &inputs) {
+    std::vector<std::vector<const char *>> transport_slots;
+    const std::vector<dfns_credential_descriptor> excluded = detail::c_descriptors(inputs.exclude_credentials, transport_slots);
+    const std::vector<const char *> hints = detail::c_strings(inputs.hints);
+    std::optional<std::string> rp_name, user_name, display_name, attestation, resident_key, attachment, verification, appid_exclude,
+        extensions;
+    dfns_creation_options_inputs c{};
+    c.struct_size = sizeof c;
+    c.challenge = inputs.challenge.empty() ? nullptr : inputs.challenge.data();
+    c.challenge_len = inputs.challenge.size();
+    c.rp_name = detail::optional_c_string(inputs.rp_name, rp_name);
+    c.user_id = inputs.user_id.data();
+    c.user_id_len = inputs.user_id.size();
+    c.user_name = detail::optional_c_string(inputs.user_name, user_name);
+    c.user_display_name = detail::optional_c_string(inputs.user_display_name, display_name);
+    c.exclude_credentials = excluded.empty() ? nullptr : excluded.data();
+    c.exclude_credential_count = excluded.size();
+    c.attestation = detail::optional_c_string(inputs.attestation, attestation);
+    c.resident_key = detail::optional_c_string(inputs.resident_key, resident_key);
+    c.authenticator_attachment = detail::optional_c_string(inputs.authenticator_attachment, attachment);
+    c.user_verification = detail::optional_c_string(inputs.user_verification, verification);
+    c.hints = hints.empty() ? nullptr : hints.data();
+    c.hint_count = hints.size();
+    c.cred_props = inputs.cred_props ? 1 : 0;
+    c.appid_exclude = detail::optional_c_string(inputs.appid_exclude, appid_exclude);
+    c.extensions_json = detail::optional_c_string(inputs.extensions_json, extensions);
+    c.timeout_ms = inputs.timeout_ms;
+    char *json = nullptr;
+    std::uint8_t *challenge = nullptr;
+    std::size_t challenge_len = 0;
+    check(dfns_creation_options_json(policy.get(), &c, &json, &challenge, &challenge_len));
+    return detail::take_options(json, challenge, challenge_len);
+}
+
+/** An assertion's PublicKeyCredentialRequestOptionsJSON under `policy` (dfns_request_options_json,
+ *  since 0.4). Throws dfns::Error. Thread-safe on a shared policy. */
+inline OptionsJSON request_options_json(const Policy &policy, const RequestOptionsInputs &inputs) {
+    std::vector<std::vector<const char *>> transport_slots;
+    const std::vector<dfns_credential_descriptor> allowed = detail::c_descriptors(inputs.allow_credentials, transport_slots);
+    const std::vector<const char *> hints = detail::c_strings(inputs.hints);
+    std::optional<std::string> verification, appid, extensions;
+    dfns_request_options_inputs c{};
+    c.struct_size = sizeof c;
+    c.challenge = inputs.challenge.empty() ? nullptr : inputs.challenge.data();
+    c.challenge_len = inputs.challenge.size();
+    c.allow_credentials = allowed.empty() ? nullptr : allowed.data();
+    c.allow_credential_count = allowed.size();
+    c.user_verification = detail::optional_c_string(inputs.user_verification, verification);
+    c.hints = hints.empty() ? nullptr : hints.data();
+    c.hint_count = hints.size();
+    c.appid = detail::optional_c_string(inputs.appid, appid);
+    c.extensions_json = detail::optional_c_string(inputs.extensions_json, extensions);
+    c.timeout_ms = inputs.timeout_ms;
+    char *json = nullptr;
+    std::uint8_t *challenge = nullptr;
+    std::size_t challenge_len = 0;
+    check(dfns_request_options_json(policy.get(), &c, &json, &challenge, &challenge_len));
+    return detail::take_options(json, challenge, challenge_len);
+}
+
+/** The request options JSON a passkey needs to answer a Dfns user-action challenge
+ *  (dfns_user_action_challenge_request_options, since 0.4). rp_id std::nullopt: the challenge's
+ *  deprecated rp.id. timeout_ms 0: left out. Throws dfns::Error. */
+inline std::string user_action_challenge_request_options(std::string_view challenge_json,
+                                                         std::optional<std::string_view> rp_id = std::nullopt,
+                                                         std::uint32_t timeout_ms = 0) {
+    const std::string challenge = detail::c_string(challenge_json);
+    std::optional<std::string> rp_id_copy;
+    detail::library_text out;
+    check(dfns_user_action_challenge_request_options(challenge.c_str(), detail::optional_c_string(rp_id, rp_id_copy),
+                                                     timeout_ms, out.out()));
+    return out.str();
+}
+
+/** The creation options JSON a passkey needs to answer a Dfns registration challenge
+ *  (dfns_registration_challenge_creation_options, since 0.4). Throws dfns::Error. */
+inline std::string registration_challenge_creation_options(std::string_view challenge_json,
+                                                           std::optional<std::string_view> rp_id = std::nullopt,
+                                                           std::optional<std::string_view> rp_name = std::nullopt,
+                                                           std::uint32_t timeout_ms = 0) {
+    const std::string challenge = detail::c_string(challenge_json);
+    std::optional<std::string> rp_id_copy, rp_name_copy;
+    detail::library_text out;
+    check(dfns_registration_challenge_creation_options(challenge.c_str(), detail::optional_c_string(rp_id, rp_id_copy),
+                                                       detail::optional_c_string(rp_name, rp_name_copy), timeout_ms,
+                                                       out.out()));
+    return out.str();
+}
+
+/* ----------------------------------------------------------------------------------------------
  * Software authenticator
  * ------------------------------------------------------------------------------------------- */
 

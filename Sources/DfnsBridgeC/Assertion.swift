@@ -42,14 +42,15 @@ private func backupEligibility(_ value: Int32, _ name: String) throws(BridgeErro
     }
 }
 
-/// Reads a `dfns_stored_credential`.
-private func storedCredential(_ credential: UnsafePointer<dfns_stored_credential>?) throws(BridgeError) -> StoredCredential {
+/// Reads a `dfns_stored_credential`; `id` is the credential ID a caller checks `rawId` against (the
+/// JSON path), empty when none is checked.
+func storedCredential(_ credential: UnsafePointer<dfns_stored_credential>?, id: [UInt8] = []) throws(BridgeError) -> StoredCredential {
     guard let credential else { throw .argument("credential is NULL") }
     let record = credential.pointee
     guard let keyPointer: OpaquePointer = record.key else { throw .argument("credential->key is NULL") }
     let key = try Handle.borrow(keyPointer, as: PublicKeyBox.self, name: "credential->key")
     let backupEligible = try backupEligibility(record.backup_eligible, "credential->backup_eligible")
-    return StoredCredential(credentialId: [], publicKey: key.key, signCount: record.sign_count, backupEligible: backupEligible)
+    return StoredCredential(credentialId: id, publicKey: key.key, signCount: record.sign_count, backupEligible: backupEligible)
 }
 
 @c @implementation

@@ -9,7 +9,7 @@ import Testing
         (.malformedCBOR, 100, "malformed_cbor"), (.trailingBytes, 101, "trailing_bytes"),
         (.malformedClientData, 102, "malformed_client_data"), (.malformedAttestationObject, 103, "malformed_attestation_object"),
         (.malformedAuthenticatorData, 104, "malformed_authenticator_data"), (.malformedCOSEKey, 105, "malformed_cose_key"),
-        (.malformedEncoding, 106, "malformed_encoding"), (.inputTooLarge, 107, "input_too_large"),
+        (.malformedEncoding, 106, "malformed_encoding"), (.inputTooLarge, 107, "input_too_large"), (.malformedCredentialJSON, 108, "malformed_credential_json"),
         (.clientDataType, 200, "client_data_type"), (.challengeMismatch, 201, "challenge_mismatch"),
         (.originNotAllowed, 202, "origin_not_allowed"), (.crossOriginNotAllowed, 203, "cross_origin_not_allowed"),
         (.topOriginNotAllowed, 204, "top_origin_not_allowed"),
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func unknownNumbersAreNotCodes() {
-        for value: Int32 in [0, -100, 99, 108, 205, 310, 404, 509, 899, 903, 998, 1000, .min, .max] {
+        for value: Int32 in [0, -100, 99, 109, 205, 310, 404, 509, 899, 903, 998, 1000, .min, .max] {
             #expect(WebAuthnError.Code(rawValue: value) == nil, "\(value)")
         }
     }

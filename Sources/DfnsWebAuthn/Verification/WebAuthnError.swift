@@ -56,6 +56,10 @@ public struct WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible
         public static let malformedEncoding = Code(106, "malformed_encoding")
         /// An input is larger than the verifier accepts.
         public static let inputTooLarge = Code(107, "input_too_large")
+        /// A `PublicKeyCredential.toJSON()` document (`RegistrationResponseJSON`,
+        /// `AuthenticationResponseJSON`) is not JSON, lacks a member, has one of the wrong type or
+        /// a base64url member that does not decode, or its `id`, `rawId` and `type` disagree.
+        public static let malformedCredentialJSON = Code(108, "malformed_credential_json")
 
         // Client data
         /// `type` is not `webauthn.create` (registration) or `webauthn.get` (assertion).
@@ -140,7 +144,7 @@ public struct WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible
         /// what tests walk to cross-check the C status table. A new code is appended here too.
         public static let allCases: [Code] = [
             .malformedCBOR, .trailingBytes, .malformedClientData, .malformedAttestationObject,
-            .malformedAuthenticatorData, .malformedCOSEKey, .malformedEncoding, .inputTooLarge,
+            .malformedAuthenticatorData, .malformedCOSEKey, .malformedEncoding, .inputTooLarge, .malformedCredentialJSON,
             .clientDataType, .challengeMismatch, .originNotAllowed, .crossOriginNotAllowed, .topOriginNotAllowed,
             .rpIdHashMismatch, .userPresenceMissing, .userVerificationMissing, .backupStateWithoutEligibility,
             .backupEligibilityChanged, .attestedCredentialDataMissing, .unexpectedAttestedCredentialData,

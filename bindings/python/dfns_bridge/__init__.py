@@ -64,6 +64,8 @@ from .inspection import inspect, version, version_number
 from .keys import PublicKey
 from .policy import Policy
 from .signers import *  # noqa: F401,F403 - Signer, SignFunction, ecdsa_raw_to_der
+from . import webauthn_json as _webauthn_json
+from .webauthn_json import *  # noqa: F401,F403 - toJSON() documents verified, options JSON (since 0.4)
 from .verify import (
     Assertion,
     Registration,
@@ -109,4 +111,5 @@ __all__ = [
 __all__ += _client.__all__
 __all__ += _signers.__all__
 __all__ += _dfns_crypto.__all__
+__all__ += _webauthn_json.__all__
 __all__ += [name for name in _errors.__all__ if name != "error_for_status"]

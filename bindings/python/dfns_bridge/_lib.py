@@ -141,6 +141,69 @@ class AssertionInfo(Structure):
     ]
 
 
+class _ClientOutputs(Structure):
+    """``dfns_client_outputs_t`` (opaque; since 0.4)."""
+
+
+ClientOutputsPtr = POINTER(_ClientOutputs)
+
+
+class CredentialDescriptor(Structure):
+    """``struct dfns_credential_descriptor`` (since 0.4)."""
+
+    _fields_ = [
+        ("id", c_char_p),
+        ("id_len", c_size_t),
+        ("transports", POINTER(c_char_p)),
+        ("transport_count", c_size_t),
+    ]
+
+
+class CreationOptionsInputs(Structure):
+    """``struct dfns_creation_options_inputs`` (since 0.4); ``struct_size`` is ``sizeof`` it."""
+
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("challenge", c_char_p),
+        ("challenge_len", c_size_t),
+        ("rp_name", c_char_p),
+        ("user_id", c_char_p),
+        ("user_id_len", c_size_t),
+        ("user_name", c_char_p),
+        ("user_display_name", c_char_p),
+        ("exclude_credentials", POINTER(CredentialDescriptor)),
+        ("exclude_credential_count", c_size_t),
+        ("attestation", c_char_p),
+        ("resident_key", c_char_p),
+        ("authenticator_attachment", c_char_p),
+        ("user_verification", c_char_p),
+        ("hints", POINTER(c_char_p)),
+        ("hint_count", c_size_t),
+        ("cred_props", c_int),
+        ("appid_exclude", c_char_p),
+        ("extensions_json", c_char_p),
+        ("timeout_ms", c_uint32),
+    ]
+
+
+class RequestOptionsInputs(Structure):
+    """``struct dfns_request_options_inputs`` (since 0.4); ``struct_size`` is ``sizeof`` it."""
+
+    _fields_ = [
+        ("struct_size", c_size_t),
+        ("challenge", c_char_p),
+        ("challenge_len", c_size_t),
+        ("allow_credentials", POINTER(CredentialDescriptor)),
+        ("allow_credential_count", c_size_t),
+        ("user_verification", c_char_p),
+        ("hints", POINTER(c_char_p)),
+        ("hint_count", c_size_t),
+        ("appid", c_char_p),
+        ("extensions_json", c_char_p),
+        ("timeout_ms", c_uint32),
+    ]
+
+
 # Shorthands for the table.
 _STATUS = "status"  # an `int` status: restype c_int plus the raising errcheck
 _u8p = c_char_p  # const uint8_t * input (bytes, or None with length 0)
@@ -257,6 +320,44 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "dfns_assertion_sign_count_regressed": (_STATUS, (AssertionPtr, POINTER(c_int))),
     "dfns_assertion_extensions": (_STATUS, (AssertionPtr, _out_bytes, POINTER(c_size_t))),
     "dfns_assertion_rp_id": (_STATUS, (AssertionPtr, POINTER(c_char_p))),
+    # WebAuthn JSON forms (since 0.4)
+    "dfns_registration_verify_json": (
+        _STATUS,
+        (PolicyPtr, _u8p, c_size_t, _u8p, c_size_t, POINTER(RegistrationPtr), POINTER(ClientOutputsPtr)),
+    ),
+    "dfns_assertion_json_credential_id": (
+        _STATUS,
+        (_u8p, c_size_t, POINTER(c_void_p), POINTER(c_size_t), POINTER(c_void_p), POINTER(c_size_t)),
+    ),
+    "dfns_assertion_verify_json": (
+        _STATUS,
+        (
+            PolicyPtr,
+            POINTER(StoredCredential),
+            _u8p, c_size_t,  # credential_id
+            _u8p, c_size_t,  # json
+            _u8p, c_size_t,  # challenge
+            POINTER(AssertionPtr),
+            POINTER(ClientOutputsPtr),
+        ),
+    ),
+    "dfns_client_outputs_free": (None, (POINTER(ClientOutputsPtr),)),
+    "dfns_client_outputs_transports": (_STATUS, (ClientOutputsPtr, _out_str)),
+    "dfns_client_outputs_authenticator_attachment": (_STATUS, (ClientOutputsPtr, _out_str)),
+    "dfns_client_outputs_extension_results": (_STATUS, (ClientOutputsPtr, _out_str)),
+    "dfns_client_outputs_appid": (_STATUS, (ClientOutputsPtr, POINTER(c_int))),
+    "dfns_client_outputs_cred_props_rk": (_STATUS, (ClientOutputsPtr, POINTER(c_int))),
+    "dfns_client_outputs_user_handle": (_STATUS, (ClientOutputsPtr, _out_bytes, POINTER(c_size_t))),
+    "dfns_creation_options_json": (
+        _STATUS,
+        (PolicyPtr, POINTER(CreationOptionsInputs), POINTER(c_void_p), POINTER(c_void_p), POINTER(c_size_t)),
+    ),
+    "dfns_request_options_json": (
+        _STATUS,
+        (PolicyPtr, POINTER(RequestOptionsInputs), POINTER(c_void_p), POINTER(c_void_p), POINTER(c_size_t)),
+    ),
+    "dfns_user_action_challenge_request_options": (_STATUS, (_str, _str, c_uint32, POINTER(c_void_p))),
+    "dfns_registration_challenge_creation_options": (_STATUS, (_str, _str, _str, c_uint32, POINTER(c_void_p))),
     # Software authenticator
     "dfns_authenticator_new": (_STATUS, (POINTER(AuthenticatorPtr),)),
     "dfns_authenticator_free": (None, (POINTER(AuthenticatorPtr),)),

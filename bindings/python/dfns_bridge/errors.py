@@ -89,6 +89,7 @@ class Status(enum.IntEnum):
     MALFORMED_COSE_KEY = -105
     MALFORMED_ENCODING = -106
     INPUT_TOO_LARGE = -107
+    MALFORMED_CREDENTIAL_JSON = -108  # since 0.4: a PublicKeyCredential.toJSON() document is refused
     # Client data
     CLIENT_DATA_TYPE = -200
     CHALLENGE_MISMATCH = -201
