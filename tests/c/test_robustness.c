@@ -41,7 +41,7 @@ static const struct { int code; const char *name; } k_statuses[] = {
     STATUS(DFNS_ERR_OUT_OF_MEMORY), STATUS(DFNS_ERR_NOT_FOUND), STATUS(DFNS_ERR_UNSUPPORTED),
     STATUS(DFNS_ERR_MALFORMED_CBOR), STATUS(DFNS_ERR_TRAILING_BYTES), STATUS(DFNS_ERR_MALFORMED_CLIENT_DATA),
     STATUS(DFNS_ERR_MALFORMED_ATTESTATION_OBJECT), STATUS(DFNS_ERR_MALFORMED_AUTHENTICATOR_DATA),
-    STATUS(DFNS_ERR_MALFORMED_COSE_KEY), STATUS(DFNS_ERR_MALFORMED_ENCODING), STATUS(DFNS_ERR_INPUT_TOO_LARGE),
+    STATUS(DFNS_ERR_MALFORMED_COSE_KEY), STATUS(DFNS_ERR_MALFORMED_ENCODING), STATUS(DFNS_ERR_INPUT_TOO_LARGE), STATUS(DFNS_ERR_MALFORMED_CREDENTIAL_JSON),
     STATUS(DFNS_ERR_CLIENT_DATA_TYPE), STATUS(DFNS_ERR_CHALLENGE_MISMATCH), STATUS(DFNS_ERR_ORIGIN_NOT_ALLOWED),
     STATUS(DFNS_ERR_CROSS_ORIGIN_NOT_ALLOWED), STATUS(DFNS_ERR_TOP_ORIGIN_NOT_ALLOWED),
     STATUS(DFNS_ERR_RP_ID_HASH_MISMATCH), STATUS(DFNS_ERR_USER_PRESENCE_MISSING),
@@ -70,7 +70,7 @@ static void test_status_names(void) {
         CHECK(name != NULL && strcmp(name, k_statuses[i].name) == 0, "dfns_status_name(%d) = \"%s\", expected \"%s\"",
               k_statuses[i].code, name ? name : "(null)", k_statuses[i].name);
     }
-    static const int unknown[] = { 1, 2, 99, -6, -99, -108, -199, -205, -310, -404, -509, -606, -698, -703, -804, -811, -901, -998, -1000,
+    static const int unknown[] = { 1, 2, 99, -6, -99, -109, -199, -205, -310, -404, -509, -606, -698, -703, -804, -811, -901, -998, -1000,
                                    12345, -12345, INT_MAX, INT_MIN };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *name = dfns_status_name(unknown[i]);
