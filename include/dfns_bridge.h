@@ -474,6 +474,12 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_registration_public_key(
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_registration_format(
     const dfns_registration_t *DFNS_NULLABLE registration, const char *DFNS_NULLABLE *DFNS_NULLABLE fmt);
 
+/** The RP ID whose SHA-256 the registration's rpIdHash is: the policy's RP ID or one added with
+ *  dfns_policy_add_rp_id (store it with the credential). Since 0.4.
+ *  Out: rp_id: a borrowed NUL-terminated string, valid until the registration is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_registration_rp_id(
+    const dfns_registration_t *DFNS_NULLABLE registration, const char *DFNS_NULLABLE *DFNS_NULLABLE rp_id);
+
 /** The attestation type: "basic", "self", "attca", "anonca", "none" or "compound".
  *  Out: type: a borrowed NUL-terminated string. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_registration_attestation_type(

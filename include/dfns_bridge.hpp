@@ -725,6 +725,13 @@ public:
         return detail::copy_string(text);
     }
 
+    /** The RP ID whose SHA-256 the rpIdHash is (dfns_registration_rp_id, since 0.4; a copy). */
+    std::string rp_id() const {
+        const char *text = nullptr;
+        check(dfns_registration_rp_id(get(), &text));
+        return detail::copy_string(text);
+    }
+
     /** The attestation type: "basic", "self", "attca", "anonca", "none" or "compound" (a copy). */
     std::string attestation_type() const {
         const char *text = nullptr;

@@ -12,6 +12,7 @@ final class RegistrationBox: HandleBox {
     let aaguid: CBuffer
     let format: CString
     let attestationType: CString
+    let rpId: CString
     let extensions: CBuffer?
     let publicKey: PublicKeyBox
 
@@ -21,6 +22,7 @@ final class RegistrationBox: HandleBox {
         aaguid = try CBuffer(result.aaguid)
         format = try CString(result.format)
         attestationType = try CString(result.attestationType.rawValue)
+        rpId = try CString(result.rpId)
         extensions = try result.authenticatorData.extensionBytes.map { (bytes) throws(BridgeError) in try CBuffer(bytes) }
         publicKey = try PublicKeyBox(result.credentialPublicKey)
     }
@@ -114,6 +116,13 @@ public func dfns_registration_public_key(_ registration: OpaquePointer?, _ key: 
 public func dfns_registration_format(_ registration: OpaquePointer?, _ fmt: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
     borrowedString("dfns_registration_format", fmt) { () throws(BridgeError) in
         try Handle.borrow(registration, as: RegistrationBox.self, name: "registration").format
+    }
+}
+
+@c @implementation
+public func dfns_registration_rp_id(_ registration: OpaquePointer?, _ rp_id: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32 {
+    borrowedString("dfns_registration_rp_id", rp_id) { () throws(BridgeError) in
+        try Handle.borrow(registration, as: RegistrationBox.self, name: "registration").rpId
     }
 }
 

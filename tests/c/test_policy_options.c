@@ -52,7 +52,13 @@ static int credential_make(credential_t *c, dfns_authenticator_t *auth, const ch
     CHECK_OK(dfns_policy_add_origin(own, origin));
     s = dfns_registration_verify(own, cdj.ptr, cdj.len, ao.ptr, ao.len, reg_challenge, sizeof reg_challenge, &verified);
     CHECK(s == DFNS_OK, "registration for %s -> %s: %s", rp_id, dfns_status_name(s), dfns_last_error());
-    if (s == DFNS_OK) CHECK_OK(dfns_registration_public_key(verified, &c->key));
+    if (s == DFNS_OK) {
+        const char *matched = NULL;
+        CHECK_OK(dfns_registration_public_key(verified, &c->key));
+        CHECK_OK(dfns_registration_rp_id(verified, &matched));
+        CHECK(matched != NULL && strcmp(matched, rp_id) == 0, "registration matched \"%s\", expected %s",
+              matched ? matched : "(null)", rp_id);
+    }
     dfns_registration_free(&verified);
     dfns_policy_free(&own);
     bytes_free(&cdj);
@@ -195,6 +201,28 @@ static void test_rp_ids(dfns_authenticator_t *auth) {
         }
         dfns_assertion_free(&out);
         EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_assertion_rp_id(NULL, &rp));
+        EXPECT_FAIL(DFNS_ERR_INVALID_ARGUMENT, dfns_registration_rp_id(NULL, &rp));
+        /* A registration for the added RP ID, under the same policy, names it. */
+        {
+            dfns_response_t *reg = NULL;
+            dfns_registration_t *verified = NULL;
+            uint8_t reg_challenge[32];
+            rng_fill(reg_challenge, sizeof reg_challenge);
+            CHECK_OK(dfns_authenticator_register(auth, "example.net", "https://example.net", reg_challenge, sizeof reg_challenge,
+                                                 DFNS_COSE_ES256, DFNS_ATTESTATION_NONE, (const uint8_t *)"v", 1, 1, &reg));
+            if (reg) {
+                bytes_t cdj = response_field(reg, DFNS_RESPONSE_CLIENT_DATA_JSON);
+                bytes_t ao = response_field(reg, DFNS_RESPONSE_ATTESTATION_OBJECT);
+                CHECK_OK(dfns_registration_verify(p, cdj.ptr, cdj.len, ao.ptr, ao.len, reg_challenge, sizeof reg_challenge, &verified));
+                rp = NULL;
+                if (verified) CHECK_OK(dfns_registration_rp_id(verified, &rp));
+                CHECK(rp != NULL && strcmp(rp, "example.net") == 0, "registration matched \"%s\"", rp ? rp : "(null)");
+                dfns_registration_free(&verified);
+                bytes_free(&cdj);
+                bytes_free(&ao);
+            }
+            dfns_response_free(&reg);
+        }
         dfns_policy_free(&p);
     }
     credential_free(&other);

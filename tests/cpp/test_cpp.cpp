@@ -224,6 +224,7 @@ void round_trip(const AlgCase &c, dfns_attestation_kind kind) {
     CHECK(registration.credential_id_view() == created.view(DFNS_RESPONSE_CREDENTIAL_ID));
     CHECK(registration.aaguid() == std::vector<std::uint8_t>(16, 0));
     CHECK(registration.format() == (packed ? "packed" : "none"));
+    CHECK(registration.rp_id() == kRpId);
     CHECK(registration.attestation_type() == (packed ? "self" : "none"));
     CHECK(!registration.attestation_trusted());
     CHECK(registration.sign_count() == 0);

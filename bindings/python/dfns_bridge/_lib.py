@@ -320,6 +320,7 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "dfns_assertion_sign_count_regressed": (_STATUS, (AssertionPtr, POINTER(c_int))),
     "dfns_assertion_extensions": (_STATUS, (AssertionPtr, _out_bytes, POINTER(c_size_t))),
     "dfns_assertion_rp_id": (_STATUS, (AssertionPtr, POINTER(c_char_p))),
+    "dfns_registration_rp_id": (_STATUS, (RegistrationPtr, POINTER(c_char_p))),
     # WebAuthn JSON forms (since 0.4)
     "dfns_registration_verify_json": (
         _STATUS,

@@ -71,6 +71,7 @@ class Registration(_Flags):
     sign_count: int
     flags: AuthenticatorFlags
     extensions: Optional[bytes]  #: authenticator extension outputs (CBOR map), None when absent
+    rp_id: str = ""  #: the RP ID whose SHA-256 the rpIdHash is (the policy's or an added one; since 0.4)
 
     def close(self) -> None:
         """Releases :attr:`public_key` (idempotent)."""
@@ -125,6 +126,8 @@ def _read_registration(handle: Any) -> Registration:
         flags = c_uint8()
         _lib_.dfns_registration_flags(handle, byref(flags))
         extensions = borrowed_bytes(_lib_.dfns_registration_extensions, handle)
+        rp_id = c_char_p()
+        _lib_.dfns_registration_rp_id(handle, byref(rp_id))
     except BaseException:
         key.close()
         raise
@@ -138,6 +141,7 @@ def _read_registration(handle: Any) -> Registration:
         sign_count=sign_count.value,
         flags=AuthenticatorFlags(flags.value),
         extensions=extensions,
+        rp_id=(rp_id.value or b"").decode("utf-8"),
     )
 
 

@@ -99,6 +99,17 @@ def test_additional_rp_ids(authenticator) -> None:
     reg.close()
 
 
+def test_registration_reports_the_matched_rp_id(authenticator) -> None:
+    created = authenticator.register("example.net", "https://example.net", CHALLENGE)
+    with db.Policy(RP_ID, [ORIGIN, "https://example.net"], rp_ids="example.net") as policy:
+        with db.verify_registration(policy, created.client_data_json, created.attestation_object, CHALLENGE) as reg:
+            assert reg.rp_id == "example.net"
+    own = authenticator.register(RP_ID, ORIGIN, CHALLENGE)
+    with db.Policy(RP_ID, [ORIGIN, "https://example.net"], rp_ids="example.net") as policy:
+        with db.verify_registration(policy, own.client_data_json, own.attestation_object, CHALLENGE) as reg:
+            assert reg.rp_id == RP_ID
+
+
 def _registration_with_type(authenticator, client_data_type: str):
     """A ``none`` registration whose (unsigned) clientDataJSON says ``client_data_type``."""
     created = authenticator.register(RP_ID, ORIGIN, CHALLENGE, attestation="none")
