@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ctypes import byref, c_char_p, c_int, c_size_t, c_uint8, c_uint32, c_void_p, string_at
 from dataclasses import dataclass
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from . import _lib
 from ._handle import BytesLike, as_bytes, borrowed_bytes
@@ -400,10 +400,11 @@ def verify_assertion(
     return _cose_result(info)
 
 
-def _verify_assertion_appid(pol: Policy, public_key: Any, cdj: bytes, ad: bytes, sig: bytes, chal: bytes,
-                            count: int, be: int) -> Assertion:
-    """:func:`verify_assertion` with DFNS_ASSERTION_APPID_EXTENSION_USED (``dfns_assertion_verify_ex``);
-    COSE bytes are imported for the call."""
+def _verify_with_kept_key(pol: Policy, public_key: Any, ad: bytes, count: int, be: int, name: str,
+                          call: Callable[[Any, Any, Any], int]) -> Assertion:
+    """Runs ``call(policy_ptr, stored_credential_ref, out_ref)`` (a ``dfns_assertion_verify*`` entry
+    point taking a ``dfns_stored_credential``) with ``public_key`` kept or imported from COSE bytes for
+    the call, and reads the result."""
     key, owned = (public_key, False) if isinstance(public_key, PublicKey) else (PublicKey.from_cose(_cose_bytes(public_key)), True)
     try:
         out = _AssertionPtr()
@@ -411,20 +412,29 @@ def _verify_assertion_appid(pol: Policy, public_key: Any, cdj: bytes, ad: bytes,
         try:
             key_ptr = key._acquire()
             try:
-                rc = _assertion_verify_ex(
-                    policy_ptr, byref(_StoredCredential(key_ptr, count, be)),
-                    cdj, len(cdj), ad, len(ad), sig, len(sig), chal, len(chal), _APPID_EXTENSION_USED, byref(out),
-                )
+                rc = call(policy_ptr, byref(_StoredCredential(key_ptr, count, be)), byref(out))
             finally:
                 key._release()
         finally:
             pol._release()
         if rc:
-            _raise_for(rc, "dfns_assertion_verify_ex")
+            _raise_for(rc, name)
         return _kept_result(out, ad, count)
     finally:
         if owned:
             key.close()
+
+
+def _verify_assertion_appid(pol: Policy, public_key: Any, cdj: bytes, ad: bytes, sig: bytes, chal: bytes,
+                            count: int, be: int) -> Assertion:
+    """:func:`verify_assertion` with DFNS_ASSERTION_APPID_EXTENSION_USED (``dfns_assertion_verify_ex``);
+    COSE bytes are imported for the call."""
+    return _verify_with_kept_key(
+        pol, public_key, ad, count, be, "dfns_assertion_verify_ex",
+        lambda policy_ptr, stored, out: _assertion_verify_ex(
+            policy_ptr, stored, cdj, len(cdj), ad, len(ad), sig, len(sig), chal, len(chal), _APPID_EXTENSION_USED, out,
+        ),
+    )
 
 
 def verify_assertion_hash(
@@ -444,27 +454,7 @@ def verify_assertion_hash(
     ad = as_bytes(authenticator_data, "authenticator_data")
     sig = as_bytes(signature, "signature")
     count, be = _check_counter(sign_count, backup_eligible)
-    if isinstance(public_key, PublicKey):
-        key, owned = public_key, False
-    else:
-        key, owned = PublicKey.from_cose(_cose_bytes(public_key)), True
-    try:
-        out = _AssertionPtr()
-        policy_ptr = pol._acquire()
-        try:
-            key_ptr = key._acquire()
-            try:
-                rc = _assertion_verify_hash(
-                    policy_ptr, byref(_StoredCredential(key_ptr, count, be)),
-                    cdh, len(cdh), ad, len(ad), sig, len(sig), byref(out),
-                )
-            finally:
-                key._release()
-        finally:
-            pol._release()
-        if rc:
-            _raise_for(rc, "dfns_assertion_verify_hash")
-        return _kept_result(out, ad, count)
-    finally:
-        if owned:
-            key.close()
+    return _verify_with_kept_key(
+        pol, public_key, ad, count, be, "dfns_assertion_verify_hash",
+        lambda policy_ptr, stored, out: _assertion_verify_hash(policy_ptr, stored, cdh, len(cdh), ad, len(ad), sig, len(sig), out),
+    )
