@@ -62,25 +62,12 @@ struct OptionsCommand: ParsableCommand {
     var timeout: UInt32 = 0
 
     func run() throws {
-        do {
-            print(try options())
-        } catch let error as ToolError {
-            Console.error("error: \(error.code): \(error.message)")
-            throw ExitCode(1)
-        } catch let error as WebAuthnError {
-            Console.error("error: \(error.code.name): \(error.message)")
-            throw ExitCode(1)
-        } catch let error as WireShapeError {
-            Console.error("error: invalid_challenge: \(error.description)")
-            throw ExitCode(1)
-        }
-    }
-
-    private func bytes(_ text: String, _ option: String) throws -> [UInt8] {
-        do {
-            return try Base64URL.decode(text)
-        } catch {
-            throw ToolError(code: "invalid_argument", message: "\(option) is not base64url: \(error)")
+        try reportingToolErrors {
+            do {
+                print(try options())
+            } catch let error as WireShapeError {
+                throw ToolError(code: "invalid_challenge", message: error.description)
+            }
         }
     }
 
@@ -105,13 +92,13 @@ struct OptionsCommand: ParsableCommand {
             guard let rpId else { throw ToolError(code: "invalid_argument", message: "give --rp-id") }
             var policy = RelyingPartyPolicy(rpId: rpId, allowedOrigins: [])
             policy.requireUserVerification = requireUserVerification
-            let descriptors = try credential.map { PublicKeyCredentialDescriptorJSON(id: try bytes($0, "--credential")) }
-            let given = try challenge.map { try bytes($0, "--challenge") }
+            let descriptors = try credential.map { PublicKeyCredentialDescriptorJSON(id: try ToolError.base64URLArgument($0, "--credential")) }
+            let given = try challenge.map { try ToolError.base64URLArgument($0, "--challenge") }
             if source == .registration {
                 guard let rpName, let userName, let userId else {
                     throw ToolError(code: "invalid_argument", message: "--registration needs --rp-name, --user-name and --user-id")
                 }
-                var inputs = RegistrationOptionsInputs(rpName: rpName, userId: try bytes(userId, "--user-id"), userName: userName,
+                var inputs = RegistrationOptionsInputs(rpName: rpName, userId: try ToolError.base64URLArgument(userId, "--user-id"), userName: userName,
                                                        userDisplayName: userDisplayName)
                 inputs.challenge = given
                 inputs.excludeCredentials = descriptors

@@ -3,6 +3,9 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ArgumentParser
+import DfnsEncoding
+import DfnsWebAuthn
 
 /// A failure the tool reports as `error: <code>: <message>` on stderr.
 struct ToolError: Error {
@@ -10,6 +13,29 @@ struct ToolError: Error {
     let code: String
     /// What went wrong, for a person.
     let message: String
+
+    /// The bytes of the base64url text given as `option`, or an `invalid_argument` error naming it.
+    static func base64URLArgument(_ text: String, _ option: String) throws(ToolError) -> [UInt8] {
+        do {
+            return try Base64URL.decode(text)
+        } catch {
+            throw ToolError(code: "invalid_argument", message: "\(option) is not base64url: \(error)")
+        }
+    }
+}
+
+/// Runs a command's body, printing a ``ToolError`` or ``WebAuthnError`` as `error: <code>: <message>`
+/// and exiting 1 (other errors propagate to ArgumentParser).
+func reportingToolErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ToolError {
+        Console.error("error: \(error.code): \(error.message)")
+        throw ExitCode(1)
+    } catch let error as WebAuthnError {
+        Console.error("error: \(error.code.name): \(error.message)")
+        throw ExitCode(1)
+    }
 }
 
 /// Console and file access on libc (the tool stays Foundation-free like the library).

@@ -50,23 +50,7 @@ struct VerifyJSONCommand: ParsableCommand {
     var signCount: UInt32 = 0
 
     func run() throws {
-        do {
-            print(JSONWriter.string(try verify()))
-        } catch let error as ToolError {
-            Console.error("error: \(error.code): \(error.message)")
-            throw ExitCode(1)
-        } catch let error as WebAuthnError {
-            Console.error("error: \(error.code.name): \(error.message)")
-            throw ExitCode(1)
-        }
-    }
-
-    private func base64URL(_ text: String, _ option: String) throws -> [UInt8] {
-        do {
-            return try Base64URL.decode(text)
-        } catch {
-            throw ToolError(code: "invalid_argument", message: "\(option) is not base64url: \(error)")
-        }
+        try reportingToolErrors { print(JSONWriter.string(try verify())) }
     }
 
     /// The verified values and the client's outputs, members sorted.
@@ -75,7 +59,7 @@ struct VerifyJSONCommand: ParsableCommand {
         let document = try Console.readFile(path, limit: max(RegistrationResponseJSON.maxLength, AuthenticationResponseJSON.maxLength))
         var policy = RelyingPartyPolicy(rpId: rpId, allowedOrigins: origin)
         policy.requireUserVerification = requireUserVerification
-        let expected = try base64URL(challenge, "--challenge")
+        let expected = try ToolError.base64URLArgument(challenge, "--challenge")
         switch ceremony {
         case .registration:
             let result = try RegistrationVerifier(policy: policy).verify(responseJSON: document, expectedChallenge: expected)
@@ -93,9 +77,9 @@ struct VerifyJSONCommand: ParsableCommand {
             ] + outputs(result.clientOutputs))
         case .assertion:
             guard let publicKey else { throw ToolError(code: "invalid_argument", message: "an assertion needs --public-key") }
-            let key = try CredentialPublicKey(coseBytes: try base64URL(publicKey, "--public-key"))
+            let key = try CredentialPublicKey(coseBytes: try ToolError.base64URLArgument(publicKey, "--public-key"))
             let parsed = try AuthenticationResponseJSON(json: document)
-            let id = try credentialId.map { try base64URL($0, "--credential-id") } ?? parsed.rawId
+            let id = try credentialId.map { try ToolError.base64URLArgument($0, "--credential-id") } ?? parsed.rawId
             let credential = StoredCredential(credentialId: id, publicKey: key, signCount: signCount)
             let result = try AssertionVerifier(policy: policy).verify(response: parsed, expectedChallenge: expected, credential: credential)
             return sorted([
