@@ -53,6 +53,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // ML-DSA-65/87 verification (MLDSA65/MLDSA87 on its vendored, symbol-prefixed BoringSSL);
+        // only DfnsCrypto's MLDSAPublicKey.swift imports it. OpenSSL 3.0 has no ML-DSA.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: C system modules
@@ -74,7 +77,8 @@ let package = Package(
         .target(name: "DfnsCBOR", dependencies: ["CLibCBOR", "DfnsEncoding"]),
         .target(
             name: "DfnsCrypto",
-            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1", "DfnsEncoding", "DfnsLocking"]
+            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1", "DfnsEncoding", "DfnsLocking",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "DfnsWebAuthn",
