@@ -141,9 +141,11 @@ let package = Package(
         .testTarget(name: "DfnsLockingTests", dependencies: ["DfnsLocking"]),
         .testTarget(name: "DfnsEncodingTests", dependencies: ["DfnsEncoding"]),
         .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR", "DfnsEncoding"]),
-        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto", "DfnsEncoding", "DfnsLocking"]),
+        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto", "DfnsEncoding", "DfnsLocking",
+                                                      .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn", "DfnsCrypto", "DfnsInspection", "DfnsEncoding"]),
-        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsEncoding"]),
+        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsEncoding",
+                                                        .product(name: "Crypto", package: "swift-crypto")]),
         // Test support, not a product: a loopback HTTP/1.1 server with byte-level control of replies.
         .target(name: "DfnsTestHTTPServer", dependencies: ["DfnsClient", "DfnsLocking"], path: "Tests/DfnsTestHTTPServer"),
         .testTarget(name: "DfnsClientTests", dependencies: [
