@@ -37,15 +37,15 @@ struct MLDSATests {
         for index in [0, signature.count / 2, signature.count - 1] {
             var tampered = signature
             tampered[index] ^= 0x04
-            #expect(throws: CryptoError.signatureInvalid) {
+            #expect(throws: DfnsCrypto.CryptoError.signatureInvalid) {
                 try key.verify(signature: tampered, message: message, algorithm: alg)
             }
         }
-        #expect(throws: CryptoError.signatureInvalid) {
+        #expect(throws: DfnsCrypto.CryptoError.signatureInvalid) {
             try key.verify(signature: signature, message: message + [0], algorithm: alg)
         }
         // Wrong lengths are malformed, not merely invalid.
-        #expect(throws: CryptoError.self) {
+        #expect(throws: DfnsCrypto.CryptoError.self) {
             try key.verify(signature: Array(signature.dropLast()), message: message, algorithm: alg)
         }
         do {
@@ -63,7 +63,7 @@ struct MLDSATests {
         let privateKey = try MLDSA65.PrivateKey()
         let withContext = Array(try privateKey.signature(for: message, context: Array("ctx".utf8)))
         let key = try PublicKey.mlDSA(.mlDSA65, publicKey: Array(privateKey.publicKey.rawRepresentation))
-        #expect(throws: CryptoError.signatureInvalid) {
+        #expect(throws: DfnsCrypto.CryptoError.signatureInvalid) {
             try key.verify(signature: withContext, message: message, algorithm: .mlDSA65)
         }
     }
@@ -82,7 +82,7 @@ struct MLDSATests {
         }
         // The other parameter set's key length does not fit.
         let other: MLDSAParameterSet = set == .mlDSA65 ? .mlDSA87 : .mlDSA65
-        #expect(throws: CryptoError.self) { _ = try PublicKey.mlDSA(other, publicKey: raw) }
+        #expect(throws: DfnsCrypto.CryptoError.self) { _ = try PublicKey.mlDSA(other, publicKey: raw) }
     }
 
     @Test("an algorithm that is not the key's is a mismatch", arguments: MLDSAParameterSet.allCases)
@@ -101,11 +101,11 @@ struct MLDSATests {
         }
         // And an ML-DSA algorithm on another key type.
         let ec = try PrivateKey.generate(.ec(.p256))
-        #expect(throws: CryptoError.self) {
+        #expect(throws: DfnsCrypto.CryptoError.self) {
             try ec.publicKey.verify(signature: signature, message: message, algorithm: Self.algorithm(set))
         }
         // swift-crypto is used for verification only: signing ML-DSA through PrivateKey is refused.
-        #expect(throws: CryptoError.self) { _ = try ec.sign(message, algorithm: Self.algorithm(set)) }
+        #expect(throws: DfnsCrypto.CryptoError.self) { _ = try ec.sign(message, algorithm: Self.algorithm(set)) }
     }
 
     @Test("SPKI and PEM export follow RFC 9881 and import again", arguments: MLDSAParameterSet.allCases)
@@ -136,18 +136,18 @@ struct MLDSATests {
         let (raw, _) = try Self.signed(.mlDSA65, [1])
         let spki = try PublicKey.mlDSA(.mlDSA65, publicKey: raw).spkiDER
         // Trailing byte.
-        #expect(throws: CryptoError.self) { _ = try PublicKey(spkiDER: spki + [0]) }
+        #expect(throws: DfnsCrypto.CryptoError.self) { _ = try PublicKey(spkiDER: spki + [0]) }
         // The BIT STRING's unused-bits octet set.
         var unused = spki
         unused[21] = 1
-        #expect(throws: CryptoError.self) { _ = try PublicKey(spkiDER: unused) }
+        #expect(throws: DfnsCrypto.CryptoError.self) { _ = try PublicKey(spkiDER: unused) }
         // The OID of ML-DSA-87 on a 65 key: wrong length for the set.
         var relabelled = spki
         relabelled[16] = 0x13
-        #expect(throws: CryptoError.self) { _ = try PublicKey(spkiDER: relabelled) }
+        #expect(throws: DfnsCrypto.CryptoError.self) { _ = try PublicKey(spkiDER: relabelled) }
         // ML-DSA-44's OID (not offered).
         var mlDSA44 = spki
         mlDSA44[16] = 0x11
-        #expect(throws: CryptoError.self) { _ = try PublicKey(spkiDER: mlDSA44) }
+        #expect(throws: DfnsCrypto.CryptoError.self) { _ = try PublicKey(spkiDER: mlDSA44) }
     }
 }
