@@ -53,6 +53,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // ML-DSA-65/87 verification (MLDSA65/MLDSA87 on its vendored, symbol-prefixed BoringSSL);
+        // only DfnsCrypto's MLDSAPublicKey.swift imports it. OpenSSL 3.0 has no ML-DSA.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: C system modules
@@ -74,7 +77,8 @@ let package = Package(
         .target(name: "DfnsCBOR", dependencies: ["CLibCBOR", "DfnsEncoding"]),
         .target(
             name: "DfnsCrypto",
-            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1", "DfnsEncoding", "DfnsLocking"]
+            dependencies: ["COpenSSL", "COpenSSLShims", "CSecp256k1", "DfnsEncoding", "DfnsLocking",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "DfnsWebAuthn",
@@ -137,9 +141,11 @@ let package = Package(
         .testTarget(name: "DfnsLockingTests", dependencies: ["DfnsLocking"]),
         .testTarget(name: "DfnsEncodingTests", dependencies: ["DfnsEncoding"]),
         .testTarget(name: "DfnsCBORTests", dependencies: ["DfnsCBOR", "DfnsEncoding"]),
-        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto", "DfnsEncoding", "DfnsLocking"]),
+        .testTarget(name: "DfnsCryptoTests", dependencies: ["DfnsCrypto", "DfnsEncoding", "DfnsLocking",
+                                                      .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DfnsBridgeCTests", dependencies: ["DfnsBridgeC", "CDfnsBridgeAPI", "DfnsWebAuthn", "DfnsCrypto", "DfnsInspection", "DfnsEncoding"]),
-        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsEncoding"]),
+        .testTarget(name: "DfnsWebAuthnTests", dependencies: ["DfnsWebAuthn", "DfnsCBOR", "DfnsCrypto", "DfnsConformance", "DfnsEncoding",
+                                                        .product(name: "Crypto", package: "swift-crypto")]),
         // Test support, not a product: a loopback HTTP/1.1 server with byte-level control of replies.
         .target(name: "DfnsTestHTTPServer", dependencies: ["DfnsClient", "DfnsLocking"], path: "Tests/DfnsTestHTTPServer"),
         .testTarget(name: "DfnsClientTests", dependencies: [

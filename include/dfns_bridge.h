@@ -214,7 +214,10 @@ typedef enum dfns_cose_alg {
     DFNS_COSE_RS1 = -65535,     /**< only with DFNS_POLICY_ALLOW_SHA1 */
     DFNS_COSE_PS256 = -37,
     DFNS_COSE_PS384 = -38,
-    DFNS_COSE_PS512 = -39
+    DFNS_COSE_PS512 = -39,
+    DFNS_COSE_ML_DSA_65 = -49,  /**< ML-DSA-65 (FIPS 204, RFC 9964), AKP keys. Since 0.4. */
+    DFNS_COSE_ML_DSA_87 = -50   /**< ML-DSA-87 (FIPS 204, RFC 9964), AKP keys. Since 0.4.
+                                     ML-DSA-44 (-48) is not offered: DFNS_ERR_UNSUPPORTED_ALGORITHM. */
 } dfns_cose_alg;
 
 /* ----------------------------------------------------------------------------------------------
@@ -273,8 +276,8 @@ DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_public_key_spki(
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_public_key_pem(
     const dfns_public_key_t *DFNS_NULLABLE key, const char *DFNS_NULLABLE *DFNS_NULLABLE pem);
 
-/** Verifies a signature over `message` with the key's algorithm (DER for ECDSA, raw for EdDSA
- *  and RSA), the primitive behind assertions, for hosts that build their own signed data.
+/** Verifies a signature over `message` with the key's algorithm (DER for ECDSA, raw for EdDSA,
+ *  RSA and ML-DSA; ML-DSA in pure mode with the empty context), the primitive behind assertions, for hosts that build their own signed data.
  *  Returns: DFNS_OK when it verifies, DFNS_ERR_SIGNATURE_INVALID when it does not,
  *           DFNS_ERR_SHA1_NOT_ALLOWED for an RS1 key (verify RS1 through a policy instead).
  *  Thread-safe on a shared key. */

@@ -34,6 +34,10 @@ public enum COSEAlgorithm: Int64, Sendable, CaseIterable {
     case ps384 = -38
     /// RSASSA-PSS with SHA-512, MGF1-SHA-512, 64-byte salt.
     case ps512 = -39
+    /// ML-DSA-65 (FIPS 204, RFC 9964), pure mode with the empty context; AKP keys. Since 0.4.
+    case mlDSA65 = -49
+    /// ML-DSA-87 (FIPS 204, RFC 9964), pure mode with the empty context; AKP keys. Since 0.4.
+    case mlDSA87 = -50
 
     /// The registry name, e.g. "ES256".
     public var name: String {
@@ -55,17 +59,25 @@ public enum COSEAlgorithm: Int64, Sendable, CaseIterable {
         case .ps256: return "PS256"
         case .ps384: return "PS384"
         case .ps512: return "PS512"
+        case .mlDSA65: return "ML-DSA-65"
+        case .mlDSA87: return "ML-DSA-87"
         }
     }
 
-    /// The message digest the algorithm uses, or nil for EdDSA (PureEdDSA hashes internally).
+    /// The ML-DSA parameter set of an ML-DSA algorithm, nil for the others.
+    public var mlDSAParameterSet: MLDSAParameterSet? {
+        if case .mlDSA(let parameterSet) = requirement { return parameterSet }
+        return nil
+    }
+
+    /// The message digest the algorithm uses, or nil for EdDSA and ML-DSA (which hash internally).
     public var digest: DigestAlgorithm? {
         switch self {
         case .es256, .esp256, .es256k, .rs256, .ps256: return .sha256
         case .es384, .esp384, .rs384, .ps384: return .sha384
         case .es512, .esp512, .rs512, .ps512: return .sha512
         case .rs1: return .sha1
-        case .edDSA, .ed25519, .ed448: return nil
+        case .edDSA, .ed25519, .ed448, .mlDSA65, .mlDSA87: return nil
         }
     }
 
@@ -80,6 +92,8 @@ public enum COSEAlgorithm: Int64, Sendable, CaseIterable {
         case .ed448: return .okp(.ed448)
         case .rs256, .rs384, .rs512, .rs1: return .rsaPKCS1
         case .ps256, .ps384, .ps512: return .rsaPSS
+        case .mlDSA65: return .mlDSA(.mlDSA65)
+        case .mlDSA87: return .mlDSA(.mlDSA87)
         }
     }
 
@@ -89,5 +103,6 @@ public enum COSEAlgorithm: Int64, Sendable, CaseIterable {
         case okp(EdwardsCurve)
         case rsaPKCS1
         case rsaPSS
+        case mlDSA(MLDSAParameterSet)
     }
 }

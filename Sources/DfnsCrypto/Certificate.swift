@@ -145,7 +145,10 @@ extension Certificate {
     /// OpenSSL cannot decode the key or does not support its type.
     public func publicKey() throws(CryptoError) -> PublicKey {
         guard let pkey = X509_get_pubkey(x509) else {
-            throw .invalidKey(CertificateASN1.drainErrors(fallback: "certificate public key cannot be decoded"))
+            let message = CertificateASN1.drainErrors(fallback: "certificate public key cannot be decoded")
+            // OpenSSL 3.0 has no ML-DSA: such a key is read apart (PublicKey+MLDSA.swift).
+            if let key = try PublicKey.mlDSAKey(ofCertificate: x509) { return key }
+            throw .invalidKey(message)
         }
         return PublicKey(takingOwnershipOf: pkey)
     }

@@ -17,6 +17,8 @@ extension PrivateKey {
             case (.ed25519, .ed25519), (.ed448, .ed448): return try signEVP(message, digest: nil, pss: false)
             default: throw mismatch(algorithm)
             }
+        case .mlDSA:
+            throw .unsupportedAlgorithm("\(algorithm.name) signing is not offered (ML-DSA is verified only)")
         case .rsaPKCS1, .rsaPSS:
             guard case .rsa = type else { throw mismatch(algorithm) }
             return try signEVP(message, digest: algorithm.digest, pss: algorithm.requirement == .rsaPSS)

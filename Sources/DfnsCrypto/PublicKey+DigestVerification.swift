@@ -20,7 +20,7 @@ extension PublicKey {
         guard derSignature.first == 0x30 else {
             throw .malformedSignature("ECDSA signature must be DER (a SEQUENCE of r and s)")
         }
-        guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil) else {
+        guard let pkey, let ctx = EVP_PKEY_CTX_new_from_pkey(nil, pkey, nil) else {
             throw openSSLFailure("EVP_PKEY_CTX_new_from_pkey")
         }
         defer { EVP_PKEY_CTX_free(ctx) }

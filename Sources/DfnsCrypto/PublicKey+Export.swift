@@ -5,7 +5,9 @@ extension PublicKey {
     // MARK: - Export
 
     /// The DER SubjectPublicKeyInfo (empty only if OpenSSL fails to encode, which is not expected).
+    /// ML-DSA keys are encoded as RFC 9881 specifies (``mlDSASPKI``).
     public var spkiDER: [UInt8] {
+        guard let pkey else { return mlDSASPKI }
         let length = i2d_PUBKEY(pkey, nil)
         guard length > 0, let count = Int(exactly: length) else {
             ERR_clear_error()

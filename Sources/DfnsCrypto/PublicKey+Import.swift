@@ -60,8 +60,8 @@ extension PublicKey {
     // MARK: - Import from DER / PEM
 
     /// Imports a DER SubjectPublicKeyInfo. The input must be exactly one SPKI (no trailing bytes) of
-    /// an EC (P-256, P-384, P-521, secp256k1), Ed25519, Ed448 or RSA key; the same validation as for
-    /// components applies.
+    /// an EC (P-256, P-384, P-521, secp256k1), Ed25519, Ed448, RSA or (RFC 9881) ML-DSA-65/87 key;
+    /// the same validation as for components applies.
     public convenience init(spkiDER: [UInt8]) throws(CryptoError) {
         guard !spkiDER.isEmpty else { throw .invalidEncoding("empty SubjectPublicKeyInfo") }
         if let fixed = PublicKey.fixedSPKI(spkiDER) {
@@ -82,7 +82,7 @@ extension PublicKey {
                 guard let pkey else { throw .invalidKey("\(curve.name) public key rejected: \(drainOpenSSLErrors())") }
                 self.init(pkey: pkey, kind: fixed.kind, components: .okp(curve, x: fixed.key))
                 return
-            case .rsa, .unsupported:
+            case .rsa, .mlDSA, .unsupported:
                 break
             }
         }
@@ -94,7 +94,13 @@ extension PublicKey {
             return (key, consumed == buf.count)
         }
         guard let pkey = parsed.0 else {
-            throw .invalidEncoding("not a valid SubjectPublicKeyInfo: \(drainOpenSSLErrors())")
+            // OpenSSL 3.0 has no ML-DSA: an RFC 9881 ML-DSA SPKI is read apart (PublicKey+MLDSA.swift).
+            let message = drainOpenSSLErrors()
+            if let key = try PublicKey.mlDSAKeyFromSPKI(spkiDER) {
+                self.init(mlDSAKey: key)
+                return
+            }
+            throw .invalidEncoding("not a valid SubjectPublicKeyInfo: \(message)")
         }
         guard parsed.1 else {
             EVP_PKEY_free(pkey)

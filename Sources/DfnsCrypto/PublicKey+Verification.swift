@@ -5,7 +5,8 @@ extension PublicKey {
     /// Verifies `signature` over `message` with `algorithm`.
     ///
     /// ECDSA signatures are DER (raw r‖s is rejected); EdDSA signatures are raw (64 or 114 bytes);
-    /// RSA signatures are the raw k-byte value. ES256K goes through libsecp256k1 with high-S
+    /// RSA signatures are the raw k-byte value; ML-DSA signatures are the FIPS 204 encoding (3309 or
+    /// 4627 bytes), verified in pure mode with the empty context. ES256K goes through libsecp256k1 with high-S
     /// signatures normalised first. RS1 requires `allowSHA1`.
     ///
     /// Throws `.signatureInvalid`, `.malformedSignature`, `.algorithmKeyMismatch` (e.g. ES384 on a
@@ -49,6 +50,7 @@ extension PublicKey {
         case .ec(let curve): return "\(curve.name) EC"
         case .okp(let curve): return curve.name
         case .rsa(let bits): return "\(bits)-bit RSA"
+        case .mlDSA(let parameterSet): return parameterSet.name
         case .unsupported(let name): return "unsupported (\(name))"
         }
     }
@@ -82,6 +84,9 @@ extension PublicKey {
             guard case .rsa = kind else { throw mismatch(algorithm) }
             try verifyDigest(signature: sig, parts: parts, digest: algorithm.digest,
                              pss: algorithm.requirement == .rsaPSS)
+        case .mlDSA(let parameterSet):
+            guard case .mlDSA(let keySet) = kind, keySet == parameterSet, let mlDSAKey else { throw mismatch(algorithm) }
+            try verifyMLDSA(key: mlDSAKey, signature: UnsafeRawBufferPointer(sig), parts: parts)
         }
     }
 

@@ -7,15 +7,18 @@ import DfnsLocking
 ///
 /// Keys built with ``ec(curve:x:y:)``, ``okp(curve:x:)``, ``rsa(modulus:exponent:)``,
 /// ``init(spkiDER:)`` or ``init(pem:)`` are validated (exact lengths, point on the curve and not the
-/// point at infinity, RSA modulus of 1024...16384 bits, odd exponent >= 3).
+/// point at infinity, RSA modulus of 1024...16384 bits, odd exponent >= 3). ML-DSA keys
+/// (``mlDSA(_:publicKey:)``) are held by swift-crypto, not OpenSSL 3.0, which has no ML-DSA.
 ///
 /// The type is split by concern: imports in `PublicKey+Import.swift`, exports in
 /// `PublicKey+Export.swift`, the `EVP_PKEY` plumbing shared with ``PrivateKey`` in
 /// `PublicKey+EVP.swift`, and verification in `PublicKey+Verification.swift` and
-/// `PublicKey+DigestVerification.swift`.
+/// `PublicKey+DigestVerification.swift`; ML-DSA in `PublicKey+MLDSA.swift`.
 public final class PublicKey: @unchecked Sendable {
-    /// The owned `EVP_PKEY*`; never mutated after init.
-    internal let pkey: OpaquePointer
+    /// The owned `EVP_PKEY*`; never mutated after init. Nil only for ML-DSA keys (``mlDSAKey``).
+    internal let pkey: OpaquePointer?
+    /// The swift-crypto key of an ML-DSA key; nil for every other key.
+    internal let mlDSAKey: MLDSAPublicKey?
     /// The key family, fixed at init.
     internal let kind: Kind
     /// The parsed libsecp256k1 key, present only for secp256k1 keys.
@@ -45,6 +48,7 @@ public final class PublicKey: @unchecked Sendable {
         case ec(EllipticCurve)
         case okp(EdwardsCurve)
         case rsa(bits: Int)
+        case mlDSA(MLDSAParameterSet)
         case unsupported(String)
     }
 
@@ -59,6 +63,7 @@ public final class PublicKey: @unchecked Sendable {
     /// (`PublicKey+Import.swift`) once the key has been validated.
     internal init(pkey: OpaquePointer, kind: Kind, components: PublicKeyComponents?) {
         self.pkey = pkey
+        self.mlDSAKey = nil
         self.kind = kind
         self.components = components
         if case .ec(.secp256k1, let x, let y)? = components {
@@ -69,12 +74,22 @@ public final class PublicKey: @unchecked Sendable {
         self.verifyTemplate = PublicKey.makeVerifyTemplate(pkey: pkey, kind: kind)
     }
 
+    /// An ML-DSA key: no `EVP_PKEY`, no verify template.
+    internal init(mlDSAKey: MLDSAPublicKey) {
+        self.pkey = nil
+        self.mlDSAKey = mlDSAKey
+        self.kind = .mlDSA(mlDSAKey.parameterSet)
+        self.components = .mlDSA(mlDSAKey.parameterSet, publicKey: mlDSAKey.rawRepresentation)
+        self.secp256k1Key = nil
+        self.verifyTemplate = nil
+    }
+
     deinit {
         if let verifyTemplate { EVP_MD_CTX_free(verifyTemplate) }
         rsaPKCS1Templates.withLock { templates in
             for template in templates.values { EVP_MD_CTX_free(template.pointer) }
         }
-        EVP_PKEY_free(pkey)
+        if let pkey { EVP_PKEY_free(pkey) }
     }
 
     /// The modulus size in bits for RSA keys; nil otherwise.
@@ -83,10 +98,15 @@ public final class PublicKey: @unchecked Sendable {
         return nil
     }
 
-    /// True when both keys are the same key (`EVP_PKEY_eq`).
+    /// True when both keys are the same key (`EVP_PKEY_eq`; ML-DSA keys: the same parameter set
+    /// and encoding).
     public func isEqual(to other: PublicKey) -> Bool {
         if self === other { return true }
-        let result = EVP_PKEY_eq(pkey, other.pkey)
+        guard let pkey, let otherPKey = other.pkey else {
+            guard let mine = mlDSAKey, let theirs = other.mlDSAKey else { return false }
+            return mine.parameterSet == theirs.parameterSet && mine.rawRepresentation == theirs.rawRepresentation
+        }
+        let result = EVP_PKEY_eq(pkey, otherPKey)
         if result != 1 { ERR_clear_error() }
         return result == 1
     }
@@ -101,7 +121,7 @@ public final class PublicKey: @unchecked Sendable {
         case .ec(.p384): md = DigestAlgorithm.sha384.evpMD
         case .ec(.p521): md = DigestAlgorithm.sha512.evpMD
         case .okp: md = nil
-        case .ec(.secp256k1), .rsa, .unsupported: return nil
+        case .ec(.secp256k1), .rsa, .mlDSA, .unsupported: return nil
         }
         if case .ec = kind, md == nil { return nil }
         guard let ctx = EVP_MD_CTX_new() else {

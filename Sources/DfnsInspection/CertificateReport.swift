@@ -55,6 +55,7 @@ enum CertificateReport {
         case .ec(let curve, _, _)?: return "EC \(curve.name)"
         case .okp(let curve, _)?: return curve.name
         case .rsa(let modulus, _)?: return "RSA \(COSEKeyReport.bitLength(modulus)) bits"
+        case .mlDSA(let parameterSet, _)?: return parameterSet.name
         case nil: return "a key type the library does not support"
         }
     }

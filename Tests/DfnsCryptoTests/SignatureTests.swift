@@ -6,7 +6,8 @@ import Testing
 struct SignatureTests {
     static let message = Array("authenticatorData || clientDataHash".utf8)
 
-    @Test(arguments: COSEAlgorithm.allCases)
+    /// Every algorithm PrivateKey signs with (ML-DSA is verified only: MLDSATests signs with swift-crypto).
+    @Test(arguments: COSEAlgorithm.allCases.filter { $0.mlDSAParameterSet == nil })
     func signVerifyRoundTrip(_ algorithm: COSEAlgorithm) throws {
         let key = try #require(TestKeys.key(for: algorithm))
         let signature = try key.sign(Self.message, algorithm: algorithm)

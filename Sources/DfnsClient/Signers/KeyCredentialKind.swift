@@ -101,6 +101,8 @@ public enum KeyCredentialKind: String, Sendable, Hashable, CaseIterable, CustomS
             throw .unsupportedKeyType("\(curve.name) (a Key credential is Ed25519, P-256, secp256k1 or RSA)")
         case .okp(let curve, _)?:
             throw .unsupportedKeyType("\(curve.name) (a Key credential is Ed25519, P-256, secp256k1 or RSA)")
+        case .mlDSA(let parameterSet, _)?:
+            throw .unsupportedKeyType("\(parameterSet.name) (a Key credential is Ed25519, P-256, secp256k1 or RSA)")
         case nil:
             throw .unsupportedKeyType("unknown public key type")
         }

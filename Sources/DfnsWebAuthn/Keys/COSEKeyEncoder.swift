@@ -27,6 +27,12 @@ enum COSEKeyEncoder {
             }
             entries = [(CBORValue(1), CBORValue(COSEKeyType.rsa.rawValue)), (CBORValue(3), alg),
                        (CBORValue(-1), .bytes(modulus)), (CBORValue(-2), .bytes(exponent))]
+        case let .mlDSA(parameterSet, publicKey):
+            guard algorithm.mlDSAParameterSet == parameterSet else {
+                throw WebAuthnError(.invalidPublicKey, "\(algorithm.name) cannot be used with an \(parameterSet.name) key")
+            }
+            entries = [(CBORValue(1), CBORValue(COSEKeyType.akp.rawValue)), (CBORValue(3), alg),
+                       (CBORValue(-1), .bytes(publicKey))]
         }
         return CBOREncoder.encode(.map(CBORMap(entries)), sortKeys: true)
     }

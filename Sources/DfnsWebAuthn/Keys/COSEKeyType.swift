@@ -6,6 +6,7 @@ public enum COSEKeyType: Int64, Sendable {
     case ec2 = 2
     /// RSA.
     case rsa = 3
-    /// Algorithm key pair (ML-DSA); parsed for diagnostics, not verifiable with OpenSSL 3.0.
+    /// Algorithm key pair (RFC 9964): ML-DSA-65 and ML-DSA-87, verified through swift-crypto;
+    /// ML-DSA-44 is refused as an unsupported algorithm.
     case akp = 7
 }

@@ -56,7 +56,10 @@ public final class CredentialPublicKey: Sendable {
                              algorithm: algorithm, allowSHA1: allowSHA1)
     }
 
-    // MARK: - COSE_Key import (RFC 9052/9053, RFC 8230, WebAuthn §5.8.5)
+    // MARK: - COSE_Key import (RFC 9052/9053, RFC 8230, RFC 9964, WebAuthn §5.8.5)
+
+    /// COSE ML-DSA-44, which swift-crypto does not offer: refused with its name.
+    private static let mlDSA44: Int64 = -48
 
     static func importKey(_ value: CBORValue) throws(WebAuthnError) -> (COSEAlgorithm, PublicKey) {
         guard case .map(let map) = value else {
@@ -71,9 +74,9 @@ public final class CredentialPublicKey: Sendable {
         guard let kty = COSEKeyType(rawValue: ktyValue) else {
             throw WebAuthnError(.unsupportedAlgorithm, "COSE key type \(ktyValue) is not supported")
         }
-        if kty == .akp {
+        if kty == .akp, algValue == CredentialPublicKey.mlDSA44 {
             throw WebAuthnError(.unsupportedAlgorithm,
-                                "COSE algorithm \(algValue) (AKP/ML-DSA) cannot be verified with OpenSSL 3.0")
+                                "COSE algorithm -48 (ML-DSA-44) is not supported: swift-crypto, which verifies ML-DSA here, offers only ML-DSA-65 (-49) and ML-DSA-87 (-50)")
         }
         guard let algorithm = COSEAlgorithm(rawValue: algValue) else {
             throw WebAuthnError(.unsupportedAlgorithm, "COSE algorithm \(algValue) is not supported")
@@ -131,7 +134,15 @@ public final class CredentialPublicKey: Sendable {
                 let n = try bytes(-1, "n"), e = try bytes(-2, "e")
                 return (algorithm, try PublicKey.rsa(modulus: n, exponent: e))
             case .akp:
-                throw WebAuthnError(.unsupportedAlgorithm, "AKP keys are not supported")
+                // RFC 9964 §6: an AKP key names its algorithm; `pub` (label -1) is the FIPS 204 encoding.
+                guard let parameterSet = algorithm.mlDSAParameterSet else {
+                    throw WebAuthnError(.invalidPublicKey, "\(algorithm.name) cannot be used with an AKP key (ML-DSA-65 or ML-DSA-87 expected)")
+                }
+                let pub = try bytes(-1, "pub")
+                guard pub.count == parameterSet.publicKeyLength else {
+                    throw WebAuthnError(.invalidPublicKey, "AKP pub for \(parameterSet.name) must be \(parameterSet.publicKeyLength) bytes, found \(pub.count)")
+                }
+                return (algorithm, try PublicKey.mlDSA(parameterSet, publicKey: pub))
             }
         } catch let error as WebAuthnError {
             throw error

@@ -101,10 +101,11 @@ public struct RelyingPartyPolicy: Sendable {
     public var signCountPolicy: SignCountPolicy = .reject
 
     /// The algorithms accepted when a policy does not choose: every algorithm the library verifies
-    /// except RS1.
+    /// except RS1. ML-DSA-65 and ML-DSA-87 come last (the least preferred where order matters);
+    /// docs/DECISIONS.md "ML-DSA-65 and ML-DSA-87 through swift-crypto (0.4)" says why they are in.
     public static let defaultAlgorithms: [COSEAlgorithm] = [
         .es256, .esp256, .es384, .esp384, .es512, .esp512, .es256k, .edDSA, .ed25519, .ed448,
-        .rs256, .rs384, .rs512, .ps256, .ps384, .ps512,
+        .rs256, .rs384, .rs512, .ps256, .ps384, .ps512, .mlDSA65, .mlDSA87,
     ]
 
     /// Creates a policy for `rpId` accepting exactly `allowedOrigins`.

@@ -60,6 +60,8 @@ class CoseAlgorithm(enum.IntEnum):
     PS256 = -37
     PS384 = -38
     PS512 = -39
+    ML_DSA_65 = -49  #: since 0.4; ML-DSA-44 (-48) is not offered (unsupported algorithm)
+    ML_DSA_87 = -50  #: since 0.4
 
 
 #: An algorithm argument: a :class:`CoseAlgorithm`, its integer value, or its name ("ES256", "EdDSA").
@@ -75,9 +77,11 @@ def coerce_algorithm(value: AlgorithmLike, what: str = "alg") -> int:
             raise ValueError(f"{what} {value} does not fit in int32_t")
         return int(value)
     if isinstance(value, str):
-        key = value.strip().upper().replace("-", "")
+        key = value.strip().upper()
         try:
-            return int(CoseAlgorithm[key])
+            # "ES256", "EdDSA", "ML-DSA-65": the member name with "-" as "_" (ML_DSA_65) or dropped (ES256)
+            member = CoseAlgorithm.__members__.get(key.replace("-", "_")) or CoseAlgorithm[key.replace("-", "")]
+            return int(member)
         except KeyError:
             raise ValueError(
                 f"unknown {what} name {value!r}; expected one of {', '.join(a.name for a in CoseAlgorithm)}"
