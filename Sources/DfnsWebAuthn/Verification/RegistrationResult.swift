@@ -26,6 +26,9 @@ public struct RegistrationResult: Sendable {
     public let extensions: CBORValue?
     /// The parsed authenticator data.
     public let authenticatorData: AuthenticatorData
+    /// The authenticator's FIDO metadata entry (description, status), when the policy carries
+    /// metadata and the BLOB lists the attested authenticator.
+    public let metadata: MetadataEntrySummary?
 
     /// The attestation type.
     public var attestationType: AttestationType { attestation.type }

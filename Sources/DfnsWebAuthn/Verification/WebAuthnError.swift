@@ -91,6 +91,14 @@ public struct WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible
         case attestationPolicyViolation = 507
         /// An RS1 (SHA-1) signature without the policy's opt-in.
         case sha1NotAllowed = 508
+        /// A FIDO metadata (MDS3) BLOB was refused: its signature, its chain to the given root, its
+        /// format or a field, or a `nextUpdate` before the verification time.
+        case metadataInvalid = 510
+        /// The authenticator's latest metadata status is one the policy refuses (REVOKED, a
+        /// compromise or a user-verification bypass).
+        case authenticatorStatusNotAccepted = 511
+        /// The policy requires a metadata entry for the authenticator and the BLOB has none.
+        case metadataEntryMissing = 512
 
         /// Arguments to the verifier itself are unusable (empty RP ID, bad policy values).
         case invalidArgument = 900
@@ -136,6 +144,9 @@ public struct WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible
             case .attestationBindingMismatch: return "attestation_binding_mismatch"
             case .attestationPolicyViolation: return "attestation_policy_violation"
             case .sha1NotAllowed: return "sha1_not_allowed"
+            case .metadataInvalid: return "metadata_invalid"
+            case .authenticatorStatusNotAccepted: return "authenticator_status_not_accepted"
+            case .metadataEntryMissing: return "metadata_entry_missing"
             case .invalidArgument: return "invalid_argument"
             case .internalError: return "internal_error"
             }
