@@ -15,6 +15,9 @@ final class RegistrationBox: HandleBox {
     let attestationType: CString
     let extensions: CBuffer?
     let publicKey: PublicKeyBox
+    /// The metadata entry's description and latest status (dfns_registration_metadata_*), if any.
+    let metadataDescription: CString?
+    let metadataStatus: CString?
 
     init(_ result: RegistrationResult) throws(BridgeError) {
         self.result = result
@@ -24,6 +27,8 @@ final class RegistrationBox: HandleBox {
         attestationType = try CString(result.attestationType.rawValue)
         extensions = try result.extensions.map { (value) throws(BridgeError) in try CBuffer(CBOREncoder.encode(value)) }
         publicKey = try PublicKeyBox(result.credentialPublicKey)
+        metadataDescription = try result.metadata?.description.map { (text) throws(BridgeError) in try CString(text) }
+        metadataStatus = try result.metadata?.status.map { (status) throws(BridgeError) in try CString(status.rawValue) }
     }
 }
 

@@ -10,6 +10,7 @@ from . import _lib
 from ._handle import BytesLike, as_bytes, borrowed_bytes
 from .enums import AuthenticatorFlags
 from .keys import PublicKey
+from .metadata import registration_metadata_text
 from .policy import Policy
 
 __all__ = [
@@ -71,6 +72,10 @@ class Registration(_Flags):
     sign_count: int
     flags: AuthenticatorFlags
     extensions: Optional[bytes]  #: authenticator extension outputs (CBOR map), None when absent
+    #: the FIDO metadata entry's description, when the policy has metadata listing the authenticator (0.4)
+    metadata_description: Optional[str] = None
+    #: the FIDO metadata entry's latest status, e.g. "FIDO_CERTIFIED_L1" (0.4)
+    metadata_status: Optional[str] = None
 
     def close(self) -> None:
         """Releases :attr:`public_key` (idempotent)."""
@@ -125,6 +130,8 @@ def _read_registration(handle: Any) -> Registration:
         flags = c_uint8()
         _lib_.dfns_registration_flags(handle, byref(flags))
         extensions = borrowed_bytes(_lib_.dfns_registration_extensions, handle)
+        metadata_description = registration_metadata_text(handle, "dfns_registration_metadata_description")
+        metadata_status = registration_metadata_text(handle, "dfns_registration_metadata_status")
     except BaseException:
         key.close()
         raise
@@ -138,6 +145,8 @@ def _read_registration(handle: Any) -> Registration:
         sign_count=sign_count.value,
         flags=AuthenticatorFlags(flags.value),
         extensions=extensions,
+        metadata_description=metadata_description,
+        metadata_status=metadata_status,
     )
 
 

@@ -9,6 +9,8 @@ Run as ``python3 mds_fixture.py OUTDIR``. It writes into OUTDIR:
   ``other-root.jwt`` (a valid chain to ``other-root``), ``expired-leaf.jwt`` (the signing leaf's
   validity ended before the verification time), ``stale.jwt`` (``nextUpdate`` before the
   verification time), ``malformed.jwt`` (an entry's ``aaguid`` is a number; correctly signed);
+- ``verify-time.txt`` and ``reg-<label>-{client-data,attestation-object,challenge}.bin``: the
+  verification time and the registrations below as plain files (for the C test);
 - ``manifest.json``: the verification time, the AAGUIDs, and three packed registrations (basic
   attestation chained to the test attestation root named in the BLOB's entries): ``certified``
   (FIDO_CERTIFIED_L1), ``revoked`` (latest status REVOKED) and ``unlisted`` (no entry), plus a
@@ -252,6 +254,12 @@ def build(out: Path) -> dict:
         "registrations": registrations,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    # The same values as plain files, for the C test (which has no JSON parser).
+    (out / "verify-time.txt").write_text(str(manifest["verify_time"]))
+    for label, registration in registrations.items():
+        for key, suffix in (("client_data_json_hex", "client-data"), ("attestation_object_hex", "attestation-object"),
+                            ("challenge_hex", "challenge")):
+            (out / f"reg-{label}-{suffix}.bin").write_bytes(bytes.fromhex(registration[key]))
     return manifest
 
 
