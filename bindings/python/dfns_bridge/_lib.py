@@ -76,7 +76,7 @@ BUNDLED_NAME = "libdfns_bridge.so.0"
 
 #: DFNS_BRIDGE_VERSION_STRING / _NUMBER of the header this binding was written against.
 HEADER_VERSION = "0.4.0"
-HEADER_VERSION_NUMBER = 0 * 10000 + 3 * 100 + 0
+HEADER_VERSION_NUMBER = 0 * 10000 + 4 * 100 + 0
 
 # ------------------------------------------------------------------------------------------------
 # Opaque handle types
