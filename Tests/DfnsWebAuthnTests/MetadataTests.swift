@@ -127,6 +127,7 @@ struct MetadataBLOBTests {
     func expired() throws {
         let fixture = try MDSFixture.load()
         expectMetadataError(.metadataInvalid, containing: "expired") { _ = try fixture.blob("expired-leaf.jwt") }
+        expectMetadataError(.metadataInvalid, containing: "expired") { _ = try fixture.blob("expired-intermediate.jwt") }
         // The good leaf ends 2027-01-01: verified in mid-2027 (stale accepted) it has expired.
         expectMetadataError(.metadataInvalid, containing: "expired") { _ = try fixture.blob("good.jwt", time: 1_812_000_000, acceptStale: true) }
         // Before the leaf's notBefore (2025-01-01) it is not yet valid.

@@ -110,6 +110,8 @@ static void test_refusals(void) {
     EXPECT_FAIL(DFNS_ERR_METADATA_INVALID, load("good.jwt", "other-root.pem", g_time, 0, &md));
     EXPECT_FAIL(DFNS_ERR_METADATA_INVALID, load("expired-leaf.jwt", "mds-root.pem", g_time, 0, &md));
     CHECK(strstr(dfns_last_error(), "expired"), "expired leaf: %s", dfns_last_error());
+    EXPECT_FAIL(DFNS_ERR_METADATA_INVALID, load("expired-intermediate.jwt", "mds-root.pem", g_time, 0, &md));
+    CHECK(strstr(dfns_last_error(), "expired"), "expired intermediate: %s", dfns_last_error());
     EXPECT_FAIL(DFNS_ERR_METADATA_INVALID, load("stale.jwt", "mds-root.pem", g_time, 0, &md));
     CHECK(strstr(dfns_last_error(), "stale"), "stale: %s", dfns_last_error());
     CHECK_OK(load("stale.jwt", "mds-root.pem", g_time, 1, &md));

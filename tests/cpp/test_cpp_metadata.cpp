@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
                                       read_file("reg-certified-challenge.bin"));
         check_that(!plain.attestation_trusted() && !dfns::registration_metadata_status(plain), "without metadata: untrusted, no status");
     }
-    for (const char *name : {"tampered.jwt", "wrong-key.jwt", "other-root.jwt", "expired-leaf.jwt", "stale.jwt", "malformed.jwt"}) {
+    for (const char *name : {"tampered.jwt", "wrong-key.jwt", "other-root.jwt", "expired-leaf.jwt", "expired-intermediate.jwt", "stale.jwt", "malformed.jwt"}) {
         const auto blob = read_file(name);
         check_that(status_of([&] { (void)dfns::Metadata::load(blob, root, when); }) == DFNS_ERR_METADATA_INVALID,
                    std::string(name) + " is refused with DFNS_ERR_METADATA_INVALID");

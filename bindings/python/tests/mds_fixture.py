@@ -7,7 +7,8 @@ Run as ``python3 mds_fixture.py OUTDIR``. It writes into OUTDIR:
 - BLOBs (compact JWS): ``good.jwt`` (RS256), ``good-es256.jwt`` (ES256), ``tampered.jwt``
   (payload changed after signing), ``wrong-key.jwt`` (signed by a key that is not x5c[0]'s),
   ``other-root.jwt`` (a valid chain to ``other-root``), ``expired-leaf.jwt`` (the signing leaf's
-  validity ended before the verification time), ``stale.jwt`` (``nextUpdate`` before the
+  validity ended before the verification time), ``expired-intermediate.jwt`` (the intermediate's
+  validity ended before it), ``stale.jwt`` (``nextUpdate`` before the
   verification time), ``malformed.jwt`` (an entry's ``aaguid`` is a number; correctly signed);
 - ``verify-time.txt`` and ``reg-<label>-{client-data,attestation-object,challenge}.bin``: the
   verification time and the registrations below as plain files (for the C test);
@@ -170,6 +171,13 @@ def build(out: Path) -> dict:
     es_leaf = _cert(es_leaf_key, _name("Test MDS Signer ES256"), intermediate_key, intermediate_name, _date(2025), _date(2027), False)
     old_leaf_key = _rsa()
     old_leaf = _cert(old_leaf_key, _name("Test MDS Signer 2024"), intermediate_key, intermediate_name, _date(2024), _date(2025), False)
+    # An intermediate whose validity ended before the verification time, and a leaf it issued.
+    old_intermediate_key = _p256()
+    old_intermediate_name = _name("Test MDS Intermediate 2019")
+    old_intermediate = _cert(old_intermediate_key, old_intermediate_name, root_key, root_name, _date(2019), _date(2025), True)
+    orphan_leaf_key = _rsa()
+    orphan_leaf = _cert(orphan_leaf_key, _name("Test MDS Signer (expired issuer)"), old_intermediate_key, old_intermediate_name,
+                        _date(2024), _date(2027), False)
     # Another root with its own intermediate and leaf.
     other_root_key, other_intermediate_key, other_leaf_key = _p256(), _p256(), _rsa()
     other_root_name, other_intermediate_name = _name("Other Root"), _name("Other Intermediate")
@@ -223,6 +231,7 @@ def build(out: Path) -> dict:
         "wrong-key.jwt": _jws(payload, _rsa(), chain, "RS256"),
         "other-root.jwt": _jws(payload, other_leaf_key, [other_leaf, other_intermediate], "RS256"),
         "expired-leaf.jwt": _jws(payload, old_leaf_key, [old_leaf, intermediate], "RS256"),
+        "expired-intermediate.jwt": _jws(payload, orphan_leaf_key, [orphan_leaf, old_intermediate], "RS256"),
         "stale.jwt": _jws(dict(payload, nextUpdate="2026-01-01"), leaf_key, chain, "RS256"),
         "malformed.jwt": _jws(dict(payload, entries=[dict(entries[0], aaguid=12345)]), leaf_key, chain, "RS256"),
     }

@@ -73,6 +73,7 @@ def test_good_blob(world: Dict[str, Any]) -> None:
         ("other-root.jwt", "mds-root.pem", "chain"),
         ("good.jwt", "other-root.pem", "chain"),
         ("expired-leaf.jwt", "mds-root.pem", "expired"),
+        ("expired-intermediate.jwt", "mds-root.pem", "expired"),
         ("stale.jwt", "mds-root.pem", "stale"),
         ("malformed.jwt", "mds-root.pem", "entries[0].aaguid"),
     ],
