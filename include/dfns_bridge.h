@@ -151,6 +151,9 @@ typedef enum dfns_status {
     DFNS_ERR_ATTESTATION_BINDING_MISMATCH = -506,
     DFNS_ERR_ATTESTATION_POLICY_VIOLATION = -507,
     DFNS_ERR_SHA1_NOT_ALLOWED = -508,
+    DFNS_ERR_METADATA_INVALID = -510,                   /**< an MDS3 BLOB was refused (signature, chain, format, stale); since 0.4 */
+    DFNS_ERR_AUTHENTICATOR_STATUS_NOT_ACCEPTED = -511,  /**< the metadata status of the authenticator is refused (e.g. REVOKED); since 0.4 */
+    DFNS_ERR_METADATA_ENTRY_MISSING = -512,             /**< the policy requires a metadata entry and the BLOB has none; since 0.4 */
 
     /* Transport: no complete HTTP exchange (600..699) */
     DFNS_ERR_TRANSPORT_CONNECT = -600,          /**< no connection: refused, unreachable, or the host name did not resolve */
@@ -950,6 +953,100 @@ typedef enum dfns_inspect_format {
  *  Out: out: a NUL-terminated string; release with dfns_free. */
 DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_inspect(
     const uint8_t *DFNS_NULLABLE data, size_t len, int kind, int format, char *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/* ----------------------------------------------------------------------------------------------
+ * FIDO metadata (since 0.4)
+ *
+ * A FIDO Metadata Service (MDS3) BLOB, read offline: a signed JWT listing authenticator models
+ * (by AAGUID, or by attestation certificate key identifier for U2F), their attestation root
+ * certificates and status reports. Loading verifies the JWS signature (RS256 or ES256) with the
+ * x5c leaf, the x5c chain to the root the caller passes (for the FIDO service: GlobalSign Root R3,
+ * which the library does not embed) at a verification time, and the `nextUpdate` date. A policy
+ * given the metadata (dfns_policy_set_metadata) then, at registration: adds the matching entry's
+ * attestation roots as trust anchors for that ceremony, refuses an authenticator whose latest
+ * status is REVOKED or a compromise or bypass status (DFNS_ERR_AUTHENTICATOR_STATUS_NOT_ACCEPTED),
+ * and, when asked, refuses one without an entry (DFNS_ERR_METADATA_ENTRY_MISSING).
+ * ------------------------------------------------------------------------------------------- */
+
+/** A verified, indexed MDS3 BLOB. Immutable once loaded: may be shared by many threads and policies. */
+typedef struct dfns_metadata dfns_metadata_t;
+
+/** Reads and verifies an MDS3 BLOB. Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (NULL or empty blob or root, unix_seconds after
+ *           9999-12-31), DFNS_ERR_INPUT_TOO_LARGE (blob above 64 MiB), DFNS_ERR_METADATA_INVALID (root
+ *           not a certificate; a bad JWS, signature or chain; a certificate outside its validity at
+ *           the time; `nextUpdate` before the time's date without accept_stale; a malformed field,
+ *           named in dfns_last_error; two entries with one AAGUID or key identifier).
+ *  In:  blob, blob_len: the BLOB as downloaded (compact JWS text; surrounding whitespace ignored).
+ *       root, root_len: the trusted root(s): PEM text (one or more CERTIFICATE blocks) or one DER
+ *           certificate.
+ *       unix_seconds: the verification time; negative means now.
+ *       accept_stale: 1 to accept a BLOB whose `nextUpdate` date has passed (keep serving with the
+ *           last good BLOB while a new one cannot be fetched), 0 to refuse it (the default rule).
+ *  Out: out: the metadata; free with dfns_metadata_free. Immutable, thread-safe. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_metadata_load(
+    const uint8_t *DFNS_NULLABLE blob, size_t blob_len, const uint8_t *DFNS_NULLABLE root, size_t root_len,
+    int64_t unix_seconds, int accept_stale, dfns_metadata_t *DFNS_NULLABLE *DFNS_NULLABLE out);
+
+/** Releases the caller's reference to metadata (policies keep their own). Accepts NULL; sets
+ *  *metadata to NULL. Since 0.4. */
+DFNS_API void dfns_metadata_free(dfns_metadata_t *DFNS_NULLABLE *DFNS_NULLABLE metadata);
+
+/** The BLOB's serial number (`no`). Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT. Out: number. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_metadata_number(
+    const dfns_metadata_t *DFNS_NULLABLE metadata, int64_t *DFNS_NULLABLE number);
+
+/** The BLOB's `nextUpdate` date, "YYYY-MM-DD". Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT.
+ *  Out: next_update: borrowed, valid until the metadata is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_metadata_next_update(
+    const dfns_metadata_t *DFNS_NULLABLE metadata, const char *DFNS_NULLABLE *DFNS_NULLABLE next_update);
+
+/** The number of entries. Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT. Out: count. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_metadata_entry_count(
+    const dfns_metadata_t *DFNS_NULLABLE metadata, size_t *DFNS_NULLABLE count);
+
+/** Entry `index` (BLOB order) as one JSON object: "description", "status" (the latest status
+ *  report's), "statusEffectiveDate", "aaguid" (32 lowercase hex digits), "attestationCertificateKeyIdentifiers",
+ *  "authenticatorVersion", "protocolFamily", "attestationTypes", "timeOfLastStatusChange"; absent
+ *  values are null. Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (index >= the entry count).
+ *  Out: json: NUL-terminated; release with dfns_free. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_metadata_entry_json(
+    const dfns_metadata_t *DFNS_NULLABLE metadata, size_t index, char *DFNS_NULLABLE *DFNS_NULLABLE json);
+
+/** The entry for an AAGUID, as the JSON object of dfns_metadata_entry_json. Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT (aaguid_len not 16), DFNS_ERR_NOT_FOUND (no entry).
+ *  In:  aaguid, aaguid_len: the 16-byte AAGUID (e.g. from dfns_registration_aaguid).
+ *  Out: json: NUL-terminated; release with dfns_free. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_metadata_find_aaguid(
+    const dfns_metadata_t *DFNS_NULLABLE metadata, const uint8_t *DFNS_NULLABLE aaguid, size_t aaguid_len,
+    char *DFNS_NULLABLE *DFNS_NULLABLE json);
+
+/** Makes registrations under `policy` use `metadata` (see the section introduction), or stops it.
+ *  Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT. Needs exclusive access to the policy.
+ *  In:  metadata: the policy keeps its own reference (free yours whenever); NULL removes metadata.
+ *       require_entry: 1 to refuse an authenticator without an entry (and so any self or none
+ *           attestation, whose AAGUID nothing attests), 0 to accept it untrusted-by-metadata. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_policy_set_metadata(
+    dfns_policy_t *DFNS_NULLABLE policy, const dfns_metadata_t *DFNS_NULLABLE metadata, int require_entry);
+
+/** The description of the authenticator's metadata entry (e.g. "YubiKey 5 Series"). Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (the policy had no metadata, the
+ *           BLOB lists no such authenticator, or the entry has no description).
+ *  Out: description: borrowed, valid until the registration is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_registration_metadata_description(
+    const dfns_registration_t *DFNS_NULLABLE registration, const char *DFNS_NULLABLE *DFNS_NULLABLE description);
+
+/** The latest metadata status of the authenticator (e.g. "FIDO_CERTIFIED_L1"). Since 0.4.
+ *  Returns: DFNS_OK, DFNS_ERR_INVALID_ARGUMENT, DFNS_ERR_NOT_FOUND (no entry, or one without status
+ *           reports).
+ *  Out: status: borrowed, valid until the registration is freed. */
+DFNS_API DFNS_WARN_UNUSED_RESULT int dfns_registration_metadata_status(
+    const dfns_registration_t *DFNS_NULLABLE registration, const char *DFNS_NULLABLE *DFNS_NULLABLE status);
 
 /* ----------------------------------------------------------------------------------------------
  * Signers and Dfns cryptography (since 0.2)

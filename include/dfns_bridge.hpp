@@ -299,6 +299,7 @@ using registration_traits = handle_traits<dfns_registration_t, &dfns_registratio
 using assertion_traits = handle_traits<dfns_assertion_t, &dfns_assertion_free>;
 using authenticator_traits = handle_traits<dfns_authenticator_t, &dfns_authenticator_free>;
 using response_traits = handle_traits<dfns_response_t, &dfns_response_free>;
+using metadata_traits = handle_traits<dfns_metadata_t, &dfns_metadata_free>;
 
 /** Copies a borrowed (ptr, len) into a vector (empty for ptr NULL / len 0). */
 inline std::vector<std::uint8_t> copy_bytes(const std::uint8_t *ptr, std::size_t len) {
@@ -1396,6 +1397,103 @@ inline std::string inspect(bytes_view data, dfns_inspect_kind kind = DFNS_INSPEC
     detail::library_text text;
     check(dfns_inspect(data.data(), data.size(), static_cast<int>(kind), static_cast<int>(format), text.out()));
     return text.str();
+}
+
+/* ----------------------------------------------------------------------------------------------
+ * FIDO metadata (since 0.4)
+ * ------------------------------------------------------------------------------------------- */
+
+/** A verified FIDO MDS3 BLOB (dfns_metadata_t), indexed by AAGUID. Immutable; const calls may run
+ *  on many threads at once; policies given it keep their own reference. Move-only. */
+class Metadata : public detail::unique_handle<detail::metadata_traits> {
+public:
+    /** An empty metadata object (owns nothing). */
+    Metadata() noexcept = default;
+    /** Takes ownership of metadata loaded through the C API (may be null). */
+    explicit Metadata(dfns_metadata_t *adopted) noexcept : unique_handle(adopted) {}
+
+    /** Reads and verifies a BLOB (dfns_metadata_load).
+     *  In: blob: the BLOB as downloaded. root: PEM text or one DER certificate (for the FIDO
+     *      service: GlobalSign Root R3). unix_seconds: the verification time, negative for now.
+     *      accept_stale: accept a BLOB whose nextUpdate date has passed.
+     *  Throws: dfns::Error with DFNS_ERR_METADATA_INVALID (signature, chain, expired certificate,
+     *          stale, malformed field), DFNS_ERR_INPUT_TOO_LARGE or DFNS_ERR_INVALID_ARGUMENT. */
+    static Metadata load(bytes_view blob, bytes_view root, std::int64_t unix_seconds = -1, bool accept_stale = false) {
+        Metadata metadata;
+        check(dfns_metadata_load(blob.data(), blob.size(), root.data(), root.size(), unix_seconds, accept_stale ? 1 : 0,
+                                 metadata.out()));
+        return metadata;
+    }
+
+    /** The BLOB's serial number (`no`). */
+    std::int64_t number() const {
+        std::int64_t value = 0;
+        check(dfns_metadata_number(get(), &value));
+        return value;
+    }
+
+    /** The BLOB's nextUpdate date, "YYYY-MM-DD" (a copy). */
+    std::string next_update() const {
+        const char *text = nullptr;
+        check(dfns_metadata_next_update(get(), &text));
+        return detail::copy_string(text);
+    }
+
+    /** The number of entries. */
+    std::size_t size() const {
+        std::size_t count = 0;
+        check(dfns_metadata_entry_count(get(), &count));
+        return count;
+    }
+
+    /** Entry `index` as one JSON object (see dfns_metadata_entry_json).
+     *  Throws: dfns::Error with DFNS_ERR_NOT_FOUND when index >= size(). */
+    std::string entry_json(std::size_t index) const {
+        detail::library_text text;
+        check(dfns_metadata_entry_json(get(), index, text.out()));
+        return text.str();
+    }
+
+    /** The entry for a 16-byte AAGUID as one JSON object, or nothing when the BLOB has none.
+     *  Throws: dfns::Error with DFNS_ERR_INVALID_ARGUMENT for another length. */
+    std::optional<std::string> find(bytes_view aaguid) const {
+        detail::library_text text;
+        int status = dfns_metadata_find_aaguid(get(), aaguid.data(), aaguid.size(), text.out());
+        if (status == DFNS_ERR_NOT_FOUND) return std::nullopt;
+        check(status);
+        return text.str();
+    }
+};
+
+/** Makes registrations under `policy` use `metadata` (the policy keeps its own reference), or,
+ *  with a null `metadata`, stops it (dfns_policy_set_metadata). Needs exclusive access to the policy.
+ *  require_entry: refuse an authenticator the BLOB does not list (DFNS_ERR_METADATA_ENTRY_MISSING). */
+inline void set_policy_metadata(Policy &policy, const Metadata *metadata, bool require_entry = false) {
+    check(dfns_policy_set_metadata(policy.get(), metadata != nullptr ? metadata->get() : nullptr, require_entry ? 1 : 0));
+}
+
+namespace detail {
+/** A dfns_registration_metadata_* getter: the text, or nothing on DFNS_ERR_NOT_FOUND. */
+inline std::optional<std::string> registration_metadata_text(int (*getter)(const dfns_registration_t *, const char **),
+                                                             const Registration &registration) {
+    const char *text = nullptr;
+    int status = getter(registration.get(), &text);
+    if (status == DFNS_ERR_NOT_FOUND) return std::nullopt;
+    check(status);
+    return copy_string(text);
+}
+} // namespace detail
+
+/** The description of the registration's metadata entry, or nothing when there is none
+ *  (dfns_registration_metadata_description). */
+inline std::optional<std::string> registration_metadata_description(const Registration &registration) {
+    return detail::registration_metadata_text(&dfns_registration_metadata_description, registration);
+}
+
+/** The latest metadata status of the registration's authenticator (e.g. "FIDO_CERTIFIED_L1"), or
+ *  nothing when there is no entry (dfns_registration_metadata_status). */
+inline std::optional<std::string> registration_metadata_status(const Registration &registration) {
+    return detail::registration_metadata_text(&dfns_registration_metadata_status, registration);
 }
 
 /* ----------------------------------------------------------------------------------------------

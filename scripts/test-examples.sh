@@ -78,6 +78,9 @@ run "$out/example_cpp_verify"
 step "C++ wrapper tests (tests/cpp)"
 run "$cxx" -std=c++17 "${warnings[@]}" -g -pthread -I include tests/cpp/test_cpp.cpp "${link[@]}" "${crypto_link[@]}" -o "$out/test_cpp"
 run "$out/test_cpp"
+# The FIDO metadata block (0.4), on the test world bindings/python/tests/mds_fixture.py builds.
+run "$cxx" -std=c++17 "${warnings[@]}" -g -pthread -I include tests/cpp/test_cpp_metadata.cpp "${link[@]}" -o "$out/test_cpp_metadata"
+run "$out/test_cpp_metadata" bindings/python/tests/mds_fixture.py
 # The same tests with AddressSanitizer, LeakSanitizer and UBSan in the test program: LSan watches
 # every malloc of the process, the library's included, so a handle a wrapper fails to free (or the
 # library fails to release) is reported as a leak and fails the step.

@@ -15,6 +15,9 @@ final class RegistrationBox: HandleBox {
     let rpId: CString
     let extensions: CBuffer?
     let publicKey: PublicKeyBox
+    /// The metadata entry's description and latest status (dfns_registration_metadata_*), if any.
+    let metadataDescription: CString?
+    let metadataStatus: CString?
 
     init(_ result: RegistrationResult) throws(BridgeError) {
         self.result = result
@@ -25,6 +28,8 @@ final class RegistrationBox: HandleBox {
         rpId = try CString(result.rpId)
         extensions = try result.authenticatorData.extensionBytes.map { (bytes) throws(BridgeError) in try CBuffer(bytes) }
         publicKey = try PublicKeyBox(result.credentialPublicKey)
+        metadataDescription = try result.metadata?.description.map { (text) throws(BridgeError) in try CString(text) }
+        metadataStatus = try result.metadata?.status.map { (status) throws(BridgeError) in try CString(status.rawValue) }
     }
 }
 

@@ -6,6 +6,6 @@ struct DfnsBridgeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dfns-bridge",
         abstract: "WebAuthn verification and Dfns Delegated Signing tools.",
-        subcommands: [ConformanceCommand.self, DeviceCommand.self, InspectCommand.self, VerifyJSONCommand.self, OptionsCommand.self]
+        subcommands: [ConformanceCommand.self, DeviceCommand.self, InspectCommand.self, MetadataCommand.self, VerifyJSONCommand.self, OptionsCommand.self]
     )
 }

@@ -29,6 +29,8 @@ import Testing
         (.attestationNotTrusted, 503, "attestation_not_trusted"), (.aaguidMismatch, 504, "aaguid_mismatch"),
         (.attestedKeyMismatch, 505, "attested_key_mismatch"), (.attestationBindingMismatch, 506, "attestation_binding_mismatch"),
         (.attestationPolicyViolation, 507, "attestation_policy_violation"), (.sha1NotAllowed, 508, "sha1_not_allowed"),
+        (.metadataInvalid, 510, "metadata_invalid"), (.authenticatorStatusNotAccepted, 511, "authenticator_status_not_accepted"),
+        (.metadataEntryMissing, 512, "metadata_entry_missing"),
         (.invalidPolicy, 900, "invalid_policy"), (.invalidArgument, 901, "invalid_argument"),
         (.unknownCredential, 902, "unknown_credential"),
         (.internalError, 999, "internal_error"),

@@ -2,7 +2,7 @@ import DfnsCrypto
 import DfnsEncoding
 
 /// A JWS in compact serialization (RFC 7515 §7.1): `B64URL(header).B64URL(payload).B64URL(signature)`,
-/// with its certificate chain in the `x5c` header, as SafetyNet responses carry it.
+/// with its certificate chain in the `x5c` header, as SafetyNet responses and FIDO MDS3 BLOBs carry it.
 ///
 /// Parsing checks structure only (three non-empty base64url parts, JSON objects without duplicate
 /// members, an `alg` text, a non-empty `x5c` of standard-base64 DER certificates, no `crit`);
@@ -24,10 +24,10 @@ struct CompactJWS {
     /// The header `x5c` certificates, leaf first.
     let certificates: [Certificate]
 
-    /// Parses `bytes` as a compact JWS; `what` names it in error messages.
-    init(_ bytes: [UInt8], what: String) throws(WebAuthnError) {
-        guard bytes.count <= CompactJWS.maxLength else {
-            throw WebAuthnError(.inputTooLarge, "\(what) must be at most \(CompactJWS.maxLength) bytes, found \(bytes.count)")
+    /// Parses `bytes` as a compact JWS of at most `maxLength` bytes; `what` names it in error messages.
+    init(_ bytes: [UInt8], what: String, maxLength: Int = CompactJWS.maxLength) throws(WebAuthnError) {
+        guard bytes.count <= maxLength else {
+            throw WebAuthnError(.inputTooLarge, "\(what) must be at most \(maxLength) bytes, found \(bytes.count)")
         }
         let dot = UInt8(ascii: ".")
         let parts = bytes.split(separator: dot, omittingEmptySubsequences: false)
@@ -54,7 +54,7 @@ struct CompactJWS {
         signingInput = Array(bytes[parts[0].startIndex..<parts[1].endIndex])
         signature = decoded[2]
         header = try CompactJWS.object(decoded[0], "\(what) header")
-        payload = try CompactJWS.object(decoded[1], "\(what) payload")
+        payload = try CompactJWS.object(decoded[1], "\(what) payload", maxLength: maxLength)
 
         guard let alg = header["alg"] else {
             throw WebAuthnError(.malformedAttestationStatement, "\(what) header lacks \"alg\"")
@@ -92,11 +92,12 @@ struct CompactJWS {
         self.certificates = certificates
     }
 
-    /// Verifies the signature with the `x5c[0]` key. Only RS256 (RSASSA-PKCS1-v1_5 with SHA-256) is
-    /// accepted: it is the only algorithm SafetyNet ever used.
-    func verifySignature(what: String) throws(WebAuthnError) {
-        guard algorithm == "RS256" else {
-            throw WebAuthnError(.unsupportedAlgorithm, "\(what) header alg must be \"RS256\", found \"\(algorithm)\"")
+    /// Verifies the signature with the `x5c[0]` key, accepting only the `alg` values in `algorithms`
+    /// (by default RS256, RSASSA-PKCS1-v1_5 with SHA-256: the only algorithm SafetyNet ever used;
+    /// FIDO MDS3 BLOBs also use ES256, whose JWS signature is raw r ‖ s, RFC 7518 §3.4).
+    func verifySignature(what: String, algorithms: [String] = ["RS256"]) throws(WebAuthnError) {
+        guard algorithms.contains(algorithm) else {
+            throw WebAuthnError(.unsupportedAlgorithm, "\(what) header alg must be one of \(algorithms), found \"\(algorithm)\"")
         }
         guard let leaf = certificates.first else {
             throw WebAuthnError(.malformedAttestationStatement, "\(what) header x5c is empty")
@@ -107,18 +108,28 @@ struct CompactJWS {
         } catch {
             throw WebAuthnError(.attestationCertificateInvalid, "\(what) x5c[0] key cannot be used: \(error)")
         }
-        do {
-            try key.verify(signature: signature, message: signingInput, algorithm: .rs256)
+        do throws(CryptoError) {
+            switch algorithm {
+            case "ES256":
+                let der = try ECDSASignatureFormat.der(fromRaw: signature, curve: .p256)
+                try key.verify(signature: der, message: signingInput, algorithm: .es256)
+            case "RS256":
+                try key.verify(signature: signature, message: signingInput, algorithm: .rs256)
+            default:
+                throw CryptoError.unsupportedAlgorithm("JWS alg \"\(algorithm)\"")
+            }
         } catch {
             throw WebAuthnError.signature(error, in: "\(what) signature")
         }
     }
 
-    /// Parses `bytes` as a JSON object.
-    private static func object(_ bytes: [UInt8], _ what: String) throws(WebAuthnError) -> JSONValue {
+    /// Parses `bytes` as a JSON object of at most `maxLength` bytes.
+    private static func object(_ bytes: [UInt8], _ what: String, maxLength: Int = CompactJWS.maxLength) throws(WebAuthnError) -> JSONValue {
         let value: JSONValue
         do {
-            value = try JSONParser().parse(bytes)
+            var parser = JSONParser()
+            parser.maxLength = max(maxLength, parser.maxLength)
+            value = try parser.parse(bytes)
         } catch {
             throw WebAuthnError(.malformedAttestationStatement, "\(what) must be JSON: \(error)")
         }

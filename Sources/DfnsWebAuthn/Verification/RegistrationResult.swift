@@ -30,6 +30,9 @@ public struct RegistrationResult: Sendable {
     /// of its ``RelyingPartyPolicy/additionalRpIds``. Store it with the credential: assertions
     /// with it must name the same RP ID.
     public let rpId: String
+    /// The authenticator's FIDO metadata entry (description, status), when the policy carries
+    /// metadata and the BLOB lists the attested authenticator.
+    public let metadata: MetadataEntrySummary?
 
     /// The attestation type.
     public var attestationType: AttestationType { attestation.type }

@@ -83,11 +83,12 @@ public struct RegistrationVerifier: Sendable {
         let context = AttestationContext(statement: object.statement, authenticatorData: authData,
                                          clientDataHash: clientDataHash, credentialPublicKey: credentialKey, policy: policy)
         let attestation = try AttestationFormats.verify(fmt: object.format, context)
-        let trust = try AttestationTrust.evaluate(attestation, policy: policy)
+        let trust = try AttestationTrust.evaluate(attestation, policy: policy, aaguid: attested.aaguid)
         return RegistrationResult(credentialId: attested.credentialId, credentialPublicKey: credentialKey,
                                   aaguid: attested.aaguid, signCount: authData.signCount, flags: authData.flags,
-                                  format: object.format, attestation: attestation, trust: trust,
-                                  extensions: authData.extensions, authenticatorData: authData, rpId: matched.identifier)
+                                  format: object.format, attestation: attestation, trust: trust.status,
+                                  extensions: authData.extensions, authenticatorData: authData, rpId: matched.identifier,
+                                  metadata: trust.metadata)
     }
 }
 

@@ -99,6 +99,9 @@ public struct RelyingPartyPolicy: Sendable {
     public var compoundRequiresAll: Bool = true
     /// What to do when an assertion's signature counter does not increase.
     public var signCountPolicy: SignCountPolicy = .reject
+    /// FIDO metadata (MDS3) for registration trust evaluation: entry roots as anchors, refused
+    /// statuses, optionally a required entry (see ``MetadataPolicy``). nil: metadata is not used.
+    public var metadata: MetadataPolicy? = nil
 
     /// The algorithms accepted when a policy does not choose: every algorithm the library verifies
     /// except RS1. ML-DSA-65 and ML-DSA-87 come last (the least preferred where order matters);

@@ -125,6 +125,14 @@ public struct WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible
         public static let attestationPolicyViolation = Code(507, "attestation_policy_violation")
         /// An RS1 (SHA-1) signature without the policy's opt-in.
         public static let sha1NotAllowed = Code(508, "sha1_not_allowed")
+        /// A FIDO metadata (MDS3) BLOB was refused: its signature, its chain to the given root, its
+        /// format or a field, or a `nextUpdate` before the verification time.
+        public static let metadataInvalid = Code(510, "metadata_invalid")
+        /// The authenticator's latest metadata status is one the policy refuses (REVOKED, a
+        /// compromise or a user-verification bypass).
+        public static let authenticatorStatusNotAccepted = Code(511, "authenticator_status_not_accepted")
+        /// The policy requires a metadata entry for the authenticator and the BLOB has none.
+        public static let metadataEntryMissing = Code(512, "metadata_entry_missing")
 
         // Calling errors
         /// The relying-party policy cannot be used: an empty RP ID, or a policy value out of range
@@ -152,7 +160,7 @@ public struct WebAuthnError: Error, Sendable, Equatable, CustomStringConvertible
             .unsupportedAlgorithm, .algorithmNotAllowed, .invalidPublicKey, .signatureInvalid,
             .unsupportedAttestationFormat, .malformedAttestationStatement, .attestationCertificateInvalid,
             .attestationNotTrusted, .aaguidMismatch, .attestedKeyMismatch, .attestationBindingMismatch,
-            .attestationPolicyViolation, .sha1NotAllowed,
+            .attestationPolicyViolation, .sha1NotAllowed, .metadataInvalid, .authenticatorStatusNotAccepted, .metadataEntryMissing,
             .invalidPolicy, .invalidArgument, .unknownCredential,
             .internalError,
         ]

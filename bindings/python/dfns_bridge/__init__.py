@@ -62,6 +62,7 @@ from .enums import AttestationKind, AuthenticatorFlags, CoseAlgorithm, InspectKi
 from .errors import *  # noqa: F401,F403 - Status and every exception class
 from .inspection import inspect, version, version_number
 from .keys import PublicKey
+from .metadata import Metadata, set_policy_metadata
 from .policy import Policy
 from .signers import *  # noqa: F401,F403 - Signer, SignFunction, ecdsa_raw_to_der
 from . import webauthn_json as _webauthn_json
@@ -97,6 +98,9 @@ __all__ = [
     "AssertionResponse",
     # inspection
     "inspect",
+    # FIDO metadata (0.4)
+    "Metadata",
+    "set_policy_metadata",
     # enums
     "CoseAlgorithm",
     "PolicyOption",

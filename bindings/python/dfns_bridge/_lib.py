@@ -115,6 +115,13 @@ AuthenticatorPtr = POINTER(_Authenticator)
 ResponsePtr = POINTER(_Response)
 
 
+class _Metadata(Structure):
+    """``dfns_metadata_t`` (opaque; since 0.4)."""
+
+
+MetadataPtr = POINTER(_Metadata)
+
+
 class StoredCredential(Structure):
     """``struct dfns_stored_credential``: what the relying party stored about a credential."""
 
@@ -392,6 +399,17 @@ _PROTOTYPES: Dict[str, Tuple[Any, Sequence[Any]]] = {
     "dfns_response_get": (_STATUS, (ResponsePtr, c_int, _out_bytes, POINTER(c_size_t))),
     # Inspection
     "dfns_inspect": (_STATUS, (_u8p, c_size_t, c_int, c_int, POINTER(c_void_p))),
+    # FIDO metadata (since 0.4)
+    "dfns_metadata_load": (_STATUS, (_u8p, c_size_t, _u8p, c_size_t, c_int64, c_int, POINTER(MetadataPtr))),
+    "dfns_metadata_free": (None, (POINTER(MetadataPtr),)),
+    "dfns_metadata_number": (_STATUS, (MetadataPtr, POINTER(c_int64))),
+    "dfns_metadata_next_update": (_STATUS, (MetadataPtr, _out_str)),
+    "dfns_metadata_entry_count": (_STATUS, (MetadataPtr, POINTER(c_size_t))),
+    "dfns_metadata_entry_json": (_STATUS, (MetadataPtr, c_size_t, POINTER(c_void_p))),
+    "dfns_metadata_find_aaguid": (_STATUS, (MetadataPtr, _u8p, c_size_t, POINTER(c_void_p))),
+    "dfns_policy_set_metadata": (_STATUS, (PolicyPtr, MetadataPtr, c_int)),
+    "dfns_registration_metadata_description": (_STATUS, (RegistrationPtr, _out_str)),
+    "dfns_registration_metadata_status": (_STATUS, (RegistrationPtr, _out_str)),
 }
 
 # ------------------------------------------------------------------------------------------------

@@ -122,6 +122,9 @@ class Status(enum.IntEnum):
     ATTESTATION_BINDING_MISMATCH = -506
     ATTESTATION_POLICY_VIOLATION = -507
     SHA1_NOT_ALLOWED = -508
+    METADATA_INVALID = -510  # since 0.4: an MDS3 BLOB was refused
+    AUTHENTICATOR_STATUS_NOT_ACCEPTED = -511  # since 0.4: a refused metadata status (e.g. REVOKED)
+    METADATA_ENTRY_MISSING = -512  # since 0.4: the policy requires a metadata entry
     # Transport: no complete HTTP exchange (since 0.2)
     TRANSPORT_CONNECT = -600
     TRANSPORT_TIMEOUT = -601

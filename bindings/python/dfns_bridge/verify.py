@@ -10,6 +10,7 @@ from . import _lib
 from ._handle import BytesLike, as_bytes, borrowed_bytes
 from .enums import AuthenticatorFlags
 from .keys import PublicKey
+from .metadata import registration_metadata_text
 from .policy import Policy
 
 __all__ = [
@@ -72,6 +73,10 @@ class Registration(_Flags):
     flags: AuthenticatorFlags
     extensions: Optional[bytes]  #: authenticator extension outputs (CBOR map), None when absent
     rp_id: str = ""  #: the RP ID whose SHA-256 the rpIdHash is (the policy's or an added one; since 0.4)
+    #: the FIDO metadata entry's description, when the policy has metadata listing the authenticator (0.4)
+    metadata_description: Optional[str] = None
+    #: the FIDO metadata entry's latest status, e.g. "FIDO_CERTIFIED_L1" (0.4)
+    metadata_status: Optional[str] = None
 
     def close(self) -> None:
         """Releases :attr:`public_key` (idempotent)."""
@@ -128,6 +133,8 @@ def _read_registration(handle: Any) -> Registration:
         extensions = borrowed_bytes(_lib_.dfns_registration_extensions, handle)
         rp_id = c_char_p()
         _lib_.dfns_registration_rp_id(handle, byref(rp_id))
+        metadata_description = registration_metadata_text(handle, "dfns_registration_metadata_description")
+        metadata_status = registration_metadata_text(handle, "dfns_registration_metadata_status")
     except BaseException:
         key.close()
         raise
@@ -142,6 +149,8 @@ def _read_registration(handle: Any) -> Registration:
         flags=AuthenticatorFlags(flags.value),
         extensions=extensions,
         rp_id=(rp_id.value or b"").decode("utf-8"),
+        metadata_description=metadata_description,
+        metadata_status=metadata_status,
     )
 
 
