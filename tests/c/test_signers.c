@@ -731,7 +731,7 @@ static void test_key_signers(test_key_t keys[4]) {
                     CHECK(id && strcmp(id, k->credential_id) == 0, "%s: traditional PEM gave another key", name);
                     dfns_signer_free(&variant);
                     uint8_t trad_der[4096];
-                    size_t trad_len = pem_to_der(data, trad_der, sizeof trad_der);
+                    size_t trad_len = pem_bytes_to_der(data, (size_t)n, trad_der, sizeof trad_der);
                     CHECK_OK(dfns_signer_new_key(trad_der, trad_len, NULL, &variant));
                     id = NULL;
                     if (variant) CHECK_OK(dfns_signer_credential_id(variant, &id));

@@ -12,6 +12,7 @@
 
 #include "dfns_bridge.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -234,10 +235,11 @@ static const char APPLE_ROOT_PEM[] =
     "1bWeT0vT\n"
     "-----END CERTIFICATE-----\n";
 
-/* The DER of the first PEM block in pem (libcrypto's PEM reader); returns the DER length, 0 when
-   there is no block or it does not fit in cap bytes. */
-static size_t pem_to_der(const char *pem, uint8_t *out, size_t cap) {
-    BIO *bio = BIO_new_mem_buf(pem, -1);
+/* The DER of the first PEM block in the pem_len bytes at pem (libcrypto's PEM reader; the text
+   need not be NUL-terminated); returns the DER length, 0 when there is no block or it does not fit
+   in cap bytes. */
+static size_t pem_bytes_to_der(const char *pem, size_t pem_len, uint8_t *out, size_t cap) {
+    BIO *bio = pem_len <= INT_MAX ? BIO_new_mem_buf(pem, (int)pem_len) : NULL;
     char *name = NULL, *header = NULL;
     unsigned char *data = NULL;
     long len = 0;
@@ -252,6 +254,11 @@ static size_t pem_to_der(const char *pem, uint8_t *out, size_t cap) {
     BIO_free(bio);
     ERR_clear_error();
     return n;
+}
+
+/* pem_bytes_to_der of a NUL-terminated PEM string. */
+static size_t pem_to_der(const char *pem, uint8_t *out, size_t cap) {
+    return pem_bytes_to_der(pem, strlen(pem), out, cap);
 }
 
 static const char *const TEST_RP_ID = "example.org";
