@@ -50,6 +50,28 @@ public struct CivilDate: Sendable, Equatable {
         return days &* 86_400 &+ hour &* 3_600 &+ minute &* 60 &+ second
     }
 
+    /// Unix seconds at 00:00:00 UTC of a strict `YYYY-MM-DD` date (ISO 8601 full-date, as FIDO
+    /// metadata's `nextUpdate`), or nil when `text` is not one: another shape, month 13, or a day
+    /// past its month's end (February 30).
+    public static func unixSeconds(date text: String) -> Int64? {
+        let b = Array(text.utf8)
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+        var fields: [Int64] = []
+        for range in [0..<4, 5..<7, 8..<10] {
+            var v: Int64 = 0
+            for i in range {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                v = v * 10 + Int64(b[i] - 0x30)
+            }
+            fields.append(v)
+        }
+        guard (1...12).contains(fields[1]), fields[2] >= 1 else { return nil }
+        let date = CivilDate(year: fields[0], month: fields[1], day: fields[2])
+        // Round-trip through Unix seconds to refuse days past the month's end.
+        let seconds = date.unixSeconds
+        return CivilDate(unixSeconds: seconds) == date ? seconds : nil
+    }
+
     /// Parses a UTC ISO 8601 timestamp, `2024-09-26T08:34:57Z` with an optional fraction and `Z`
     /// or `+00:00`, into Unix seconds (the fraction is dropped). Nil for anything else.
     public static func unixSeconds(iso8601 text: String) -> Int64? {

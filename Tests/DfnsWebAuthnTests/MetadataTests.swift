@@ -167,11 +167,16 @@ struct MetadataBLOBTests {
 
     @Test("strict dates")
     func dates() {
-        #expect(MetadataJSONFields.unixSeconds(date: "2026-02-01") == 1_769_904_000)
-        #expect(MetadataJSONFields.unixSeconds(date: "2026-02-30") == nil)
-        #expect(MetadataJSONFields.unixSeconds(date: "2026-13-01") == nil)
-        #expect(MetadataJSONFields.unixSeconds(date: "2026-2-01") == nil)
-        #expect(MetadataJSONFields.unixSeconds(date: "2026-02-01T00:00:00Z") == nil)
+        #expect(CivilDate.unixSeconds(date: "2026-02-01") == 1_769_904_000)
+        #expect(CivilDate.unixSeconds(date: "2026-02-30") == nil)
+        #expect(CivilDate.unixSeconds(date: "2026-13-01") == nil)
+        #expect(CivilDate.unixSeconds(date: "2026-2-01") == nil)
+        #expect(CivilDate.unixSeconds(date: "2026-02-01T00:00:00Z") == nil)
+        #expect(CivilDate.unixSeconds(date: "2024-02-29") == 1_709_164_800)
+        #expect(CivilDate.unixSeconds(date: "2025-02-29") == nil)
+        #expect(CivilDate.unixSeconds(date: "2026-00-10") == nil)
+        #expect(CivilDate.unixSeconds(date: "2026-01-00") == nil)
+        #expect(CivilDate.unixSeconds(date: "2026-01-0a") == nil)
     }
 }
 

@@ -70,7 +70,7 @@ public struct MetadataBLOB: Sendable {
         legalHeader = try fields.optionalString("legalHeader")
         number = try fields.integer("no")
         nextUpdate = try fields.date("nextUpdate")
-        if !options.acceptStale, let nextUpdateStart = MetadataJSONFields.unixSeconds(date: nextUpdate) {
+        if !options.acceptStale, let nextUpdateStart = CivilDate.unixSeconds(date: nextUpdate) {
             // Stale once the verification time's UTC date is after the nextUpdate date.
             let dayAfter = nextUpdateStart.addingReportingOverflow(86_400)
             if !dayAfter.overflow, time >= dayAfter.partialValue {

@@ -63,7 +63,7 @@ struct MetadataJSONFields {
     /// An optional `YYYY-MM-DD` date member, checked to be a real calendar date.
     func optionalDate(_ name: String) throws(WebAuthnError) -> String? {
         guard let text = try optionalString(name) else { return nil }
-        guard MetadataJSONFields.unixSeconds(date: text) != nil else {
+        guard CivilDate.unixSeconds(date: text) != nil else {
             throw WebAuthnError(.metadataInvalid, "MDS3 BLOB \(pathOf(name)) must be a date YYYY-MM-DD, found \"\(text)\"")
         }
         return text
@@ -98,28 +98,6 @@ struct MetadataJSONFields {
             result.append(text)
         }
         return result
-    }
-
-    /// Unix seconds at 00:00:00 UTC of a strict `YYYY-MM-DD` date, or nil when `text` is not one
-    /// (wrong shape, month 13, February 30, ...).
-    static func unixSeconds(date text: String) -> Int64? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
-            var value: Int64 = 0
-            for index in range {
-                guard bytes[index] >= 0x30, bytes[index] <= 0x39 else { return nil }
-                value = value * 10 + Int64(bytes[index] - 0x30)
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              (1...12).contains(month), day >= 1 else { return nil }
-        let date = CivilDate(year: year, month: month, day: day)
-        // Round-trip through Unix seconds to reject days past the month's end.
-        let seconds = date.unixSeconds
-        guard CivilDate(unixSeconds: seconds) == date else { return nil }
-        return seconds
     }
 }
 
